@@ -1,0 +1,359 @@
+//! Every threshold and option the detector uses, with DESIGN.md's defaults.
+//!
+//! A `Config` deserializes from a partial document (missing fields take their
+//! defaults; unknown fields are an error so a typo never silently changes
+//! nothing) and is echoed, resolved, in every report.
+
+use serde::{Deserialize, Serialize};
+
+use crate::csv::CsvColumns;
+use crate::error::Error;
+
+/// Input format. `Auto` looks at the first non-blank line: `{` means JSONL,
+/// anything else a CSV header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FormatChoice {
+    #[default]
+    Auto,
+    Jsonl,
+    Csv,
+}
+
+/// The format an input was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Jsonl,
+    Csv,
+}
+
+/// Which field groups events into entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityField {
+    /// The client IP address (JSONL default).
+    Clientip,
+    /// The user name (CSV default).
+    User,
+    /// JSONL: the destination host of the URL. CSV: the source `host` column.
+    Host,
+}
+
+impl EntityField {
+    pub fn default_for(format: Format) -> Self {
+        match format {
+            Format::Jsonl => EntityField::Clientip,
+            Format::Csv => EntityField::User,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityField::Clientip => "clientip",
+            EntityField::User => "user",
+            EntityField::Host => "host",
+        }
+    }
+}
+
+/// Which raw rows the report carries in `logs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogsMode {
+    /// Every accepted event.
+    #[default]
+    All,
+    /// Only events of anomalous entities.
+    Anomalous,
+    /// No rows: memory then depends on the number of entities, not events.
+    None,
+}
+
+/// Rule thresholds. A rule fires when the feature is at or above its threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RuleThresholds {
+    /// `High Burst`: requests_per_minute_peak ≥ this.
+    pub burst_requests_per_minute: u64,
+    /// `High Deny Rate`: deny_rate ≥ this (0–1).
+    pub deny_rate: f64,
+    /// `Extreme Data Transfer`: total_bytes_transferred ≥ this many bytes.
+    pub data_transfer_bytes: u64,
+    /// `High Unique Hosts`: unique_hosts_count ≥ this.
+    pub unique_hosts: u64,
+    /// `High Off-Hours Activity`: off_hours_request_ratio ≥ this (0–1).
+    pub off_hours_ratio: f64,
+}
+
+impl Default for RuleThresholds {
+    fn default() -> Self {
+        Self {
+            burst_requests_per_minute: 100,
+            deny_rate: 0.6,
+            data_transfer_bytes: 50_000_000,
+            unique_hosts: 20,
+            off_hours_ratio: 0.7,
+        }
+    }
+}
+
+/// The off-hours window `[start_hour, end_hour)` in local time, where local
+/// time is UTC shifted by `utc_offset_minutes`. A window with start > end
+/// wraps midnight (22 → 6 means 22:00–06:00).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OffHours {
+    pub start_hour: u32,
+    pub end_hour: u32,
+    pub utc_offset_minutes: i32,
+}
+
+impl Default for OffHours {
+    fn default() -> Self {
+        Self {
+            start_hour: 0,
+            end_hour: 5,
+            utc_offset_minutes: 0,
+        }
+    }
+}
+
+impl OffHours {
+    /// Whether a second of the local day (0..86400) falls in the window.
+    pub fn contains(&self, second_of_day: i64) -> bool {
+        let start = i64::from(self.start_hour) * 3600;
+        let end = i64::from(self.end_hour) * 3600;
+        if start <= end {
+            (start..end).contains(&second_of_day)
+        } else {
+            second_of_day >= start || second_of_day < end
+        }
+    }
+}
+
+/// Isolation forest parameters (scikit-learn's names in comments).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForestConfig {
+    /// Number of trees (`n_estimators`).
+    pub trees: usize,
+    /// Entities per tree, capped at the population (`max_samples`).
+    pub sample_size: usize,
+    /// Expected outlier share (`contamination`), in (0, 0.5].
+    pub contamination: f64,
+    /// An outlier needs an isolation score at least this.
+    pub score_threshold: f64,
+    /// An outlier with no rule is Medium (not Low) at or above this score.
+    pub high_score_threshold: f64,
+    /// Below this many entities the forest is skipped.
+    pub min_entities: usize,
+    /// Seed of the ChaCha20 generator.
+    pub seed: u64,
+}
+
+impl Default for ForestConfig {
+    fn default() -> Self {
+        Self {
+            trees: 100,
+            sample_size: 256,
+            contamination: 0.1,
+            score_threshold: 0.6,
+            high_score_threshold: 0.75,
+            min_entities: 20,
+            seed: 42,
+        }
+    }
+}
+
+/// Limits on input lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputConfig {
+    /// Format, or `auto` to detect it.
+    pub format: FormatChoice,
+    /// A line longer than this (without its line ending) is rejected.
+    pub max_line_bytes: usize,
+    /// How many rejected lines are listed with their reasons (all are counted).
+    pub max_reported_errors: usize,
+    /// Turn any rejected line into an error for the whole input.
+    pub strict: bool,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        Self {
+            format: FormatChoice::Auto,
+            max_line_bytes: 1 << 20,
+            max_reported_errors: 100,
+            strict: false,
+        }
+    }
+}
+
+/// Everything that shapes an analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub input: InputConfig,
+    /// Grouping field; `None` means the format's default.
+    pub entity: Option<EntityField>,
+    pub rules: RuleThresholds,
+    pub off_hours: OffHours,
+    pub forest: ForestConfig,
+    /// Which raw rows the report carries.
+    pub logs: LogsMode,
+    /// CSV column names.
+    pub csv: CsvColumns,
+}
+
+fn check(ok: bool, field: &str, allowed: &str) -> Result<(), Error> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidConfig(format!("`{field}` must be {allowed}")))
+    }
+}
+
+fn unit(x: f64) -> bool {
+    x.is_finite() && (0.0..=1.0).contains(&x)
+}
+
+impl Config {
+    /// Parses a JSON config document (partial documents are fine).
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        let c: Config =
+            serde_json::from_str(text).map_err(|e| Error::InvalidConfig(e.to_string()))?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks every field's range; the error names the field and the range.
+    pub fn validate(&self) -> Result<(), Error> {
+        let r = &self.rules;
+        check(
+            r.burst_requests_per_minute >= 1,
+            "rules.burst_requests_per_minute",
+            "at least 1",
+        )?;
+        check(unit(r.deny_rate), "rules.deny_rate", "a number from 0 to 1")?;
+        check(
+            r.data_transfer_bytes >= 1,
+            "rules.data_transfer_bytes",
+            "at least 1",
+        )?;
+        check(r.unique_hosts >= 1, "rules.unique_hosts", "at least 1")?;
+        check(
+            unit(r.off_hours_ratio),
+            "rules.off_hours_ratio",
+            "a number from 0 to 1",
+        )?;
+        let o = &self.off_hours;
+        check(
+            o.start_hour <= 23,
+            "off_hours.start_hour",
+            "an hour from 0 to 23",
+        )?;
+        check(
+            o.end_hour <= 24,
+            "off_hours.end_hour",
+            "an hour from 0 to 24",
+        )?;
+        check(
+            o.start_hour != o.end_hour,
+            "off_hours.end_hour",
+            "different from off_hours.start_hour",
+        )?;
+        check(
+            (-14 * 60..=14 * 60).contains(&o.utc_offset_minutes),
+            "off_hours.utc_offset_minutes",
+            "from -840 to 840",
+        )?;
+        let f = &self.forest;
+        check(
+            (1..=10_000).contains(&f.trees),
+            "forest.trees",
+            "from 1 to 10000",
+        )?;
+        check(
+            (2..=100_000).contains(&f.sample_size),
+            "forest.sample_size",
+            "from 2 to 100000",
+        )?;
+        check(
+            f.contamination.is_finite() && f.contamination > 0.0 && f.contamination <= 0.5,
+            "forest.contamination",
+            "in (0, 0.5]",
+        )?;
+        check(
+            unit(f.score_threshold),
+            "forest.score_threshold",
+            "a number from 0 to 1",
+        )?;
+        check(
+            unit(f.high_score_threshold),
+            "forest.high_score_threshold",
+            "a number from 0 to 1",
+        )?;
+        check(f.min_entities >= 2, "forest.min_entities", "at least 2")?;
+        let i = &self.input;
+        check(
+            (64..=(1 << 30)).contains(&i.max_line_bytes),
+            "input.max_line_bytes",
+            "from 64 to 1073741824",
+        )?;
+        check(
+            i.max_reported_errors <= 1_000_000,
+            "input.max_reported_errors",
+            "at most 1000000",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_json_takes_defaults() {
+        let c =
+            Config::from_json(r#"{"rules": {"deny_rate": 0.5}, "forest": {"seed": 7}}"#).unwrap();
+        assert_eq!(c.rules.deny_rate, 0.5);
+        assert_eq!(c.rules.burst_requests_per_minute, 100);
+        assert_eq!(c.forest.seed, 7);
+        assert_eq!(c.forest.trees, 100);
+    }
+
+    #[test]
+    fn unknown_field_is_an_error() {
+        let e = Config::from_json(r#"{"rules": {"deny_rat": 0.5}}"#).unwrap_err();
+        assert!(e.to_string().contains("deny_rat"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_names_field_and_range() {
+        let e = Config::from_json(r#"{"rules": {"deny_rate": 1.5}}"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid config: `rules.deny_rate` must be a number from 0 to 1"
+        );
+        let e = Config::from_json(r#"{"forest": {"contamination": 0}}"#).unwrap_err();
+        assert!(e.to_string().contains("forest.contamination"));
+    }
+
+    #[test]
+    fn off_hours_window_wraps_midnight() {
+        let w = OffHours {
+            start_hour: 22,
+            end_hour: 6,
+            utc_offset_minutes: 0,
+        };
+        assert!(w.contains(23 * 3600));
+        assert!(w.contains(5 * 3600 + 3599));
+        assert!(!w.contains(6 * 3600));
+        assert!(!w.contains(12 * 3600));
+        let d = OffHours::default();
+        assert!(d.contains(0) && d.contains(5 * 3600 - 1) && !d.contains(5 * 3600));
+    }
+}

@@ -1,0 +1,51 @@
+//! Errors that end an analysis. A single bad line is not one of these: it is
+//! a rejection, counted in the report. These are for inputs and options that
+//! leave nothing to analyze. Every message is one line, fit for a CLI's stderr,
+//! an HTTP 400 body or a JavaScript `Error`.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The input had no non-blank line.
+    EmptyInput,
+    /// Lines were present but none was usable.
+    NoValidLines {
+        lines: u64,
+        rejected: u64,
+        /// The first rejection, "line N: reason".
+        first: Option<String>,
+    },
+    /// Strict mode and at least one line was rejected.
+    Strict { line: u64, reason: String },
+    /// A CSV header that cannot be used.
+    BadHeader(String),
+    /// An option out of range or a config document that does not parse.
+    InvalidConfig(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::EmptyInput => write!(f, "input is empty: no log lines to analyze"),
+            Error::NoValidLines {
+                lines,
+                rejected,
+                first,
+            } => {
+                write!(f, "no valid log line: {rejected} of {lines} lines rejected")?;
+                if let Some(first) = first {
+                    write!(f, " (first: {first})")?;
+                }
+                Ok(())
+            }
+            Error::Strict { line, reason } => {
+                write!(f, "strict mode: line {line} rejected: {reason}")
+            }
+            Error::BadHeader(why) => write!(f, "unusable CSV header: {why}"),
+            Error::InvalidConfig(why) => write!(f, "invalid config: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

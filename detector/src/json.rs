@@ -1,0 +1,407 @@
+//! A validating scanner for one JSON object per line.
+//!
+//! Log lines are flat objects with a handful of fields we need and several we
+//! ignore. Building a full DOM for each (or deriving through serde) costs more
+//! than the rest of the pipeline together, so this scanner walks the object
+//! once, validates all of it exactly as RFC 8259 requires (strings, escapes,
+//! surrogate pairs, numbers, nesting), and hands each top-level member to a
+//! callback as a borrowed [`Value`]. Strings are decoded only when asked.
+//! A differential test checks it accepts exactly what `serde_json` accepts.
+
+use std::borrow::Cow;
+
+/// Deepest nesting accepted inside an ignored value (serde_json's limit).
+const MAX_DEPTH: usize = 128;
+
+/// Why a line is not a JSON object, and the byte column (1-based) where the
+/// scanner gave up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub message: &'static str,
+    pub column: usize,
+}
+
+/// A JSON string as written between its quotes.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonStr<'a> {
+    raw: &'a str,
+    escaped: bool,
+}
+
+impl<'a> JsonStr<'a> {
+    /// The string's value, borrowed when it has no escapes.
+    pub fn decode(&self) -> Cow<'a, str> {
+        if !self.escaped {
+            return Cow::Borrowed(self.raw);
+        }
+        let mut out = String::with_capacity(self.raw.len());
+        let b = self.raw.as_bytes();
+        let mut i = 0;
+        let mut plain_start = 0;
+        while i < b.len() {
+            if b[i] != b'\\' {
+                i += 1;
+                continue;
+            }
+            out.push_str(&self.raw[plain_start..i]);
+            let c = b[i + 1];
+            i += 2;
+            match c {
+                b'n' => out.push('\n'),
+                b't' => out.push('\t'),
+                b'r' => out.push('\r'),
+                b'b' => out.push('\u{8}'),
+                b'f' => out.push('\u{c}'),
+                b'u' => {
+                    let hi = hex4(b, i).unwrap_or(0);
+                    i += 4;
+                    let cp = if (0xD800..0xDC00).contains(&hi) {
+                        let lo = hex4(b, i + 2).unwrap_or(0);
+                        i += 6;
+                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                    } else {
+                        hi
+                    };
+                    out.push(char::from_u32(cp).unwrap_or('\u{fffd}'));
+                }
+                other => out.push(char::from(other)),
+            }
+            plain_start = i;
+        }
+        out.push_str(&self.raw[plain_start..]);
+        Cow::Owned(out)
+    }
+}
+
+/// A member's value. Arrays and objects are validated and skipped.
+#[derive(Debug, Clone, Copy)]
+pub enum Value<'a> {
+    Str(JsonStr<'a>),
+    /// The number's text, grammar-checked.
+    Num(&'a str),
+    Bool(bool),
+    Null,
+    Composite,
+}
+
+impl Value<'_> {
+    /// The JSON type name, for "wrong type" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "a string",
+            Value::Num(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            Value::Null => "null",
+            Value::Composite => "an array or object",
+        }
+    }
+}
+
+fn hex4(b: &[u8], at: usize) -> Option<u32> {
+    let part = b.get(at..at + 4)?;
+    let mut v = 0u32;
+    for &c in part {
+        v = v * 16 + char::from(c).to_digit(16)?;
+    }
+    Some(v)
+}
+
+struct Scanner<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+type Res<T> = Result<T, JsonError>;
+
+impl<'a> Scanner<'a> {
+    fn err<T>(&self, message: &'static str) -> Res<T> {
+        Err(JsonError {
+            message,
+            column: self.i + 1,
+        })
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn expect(&mut self, c: u8, message: &'static str) -> Res<()> {
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            self.err(message)
+        }
+    }
+
+    /// At an opening quote: scans and validates a string.
+    fn string(&mut self) -> Res<JsonStr<'a>> {
+        self.i += 1;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            let Some(&c) = self.b.get(self.i) else {
+                return self.err("unterminated string");
+            };
+            match c {
+                b'"' => {
+                    let raw = &self.s[start..self.i];
+                    self.i += 1;
+                    return Ok(JsonStr { raw, escaped });
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                0..=0x1f => return self.err("control character in string"),
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    /// At a backslash: validates one escape sequence (a surrogate pair counts as one).
+    fn escape(&mut self) -> Res<()> {
+        self.i += 1;
+        match self.b.get(self.i) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                self.i += 1;
+                Ok(())
+            }
+            Some(b'u') => {
+                let Some(hi) = hex4(self.b, self.i + 1) else {
+                    return self.err("invalid \\u escape");
+                };
+                self.i += 5;
+                if (0xDC00..0xE000).contains(&hi) {
+                    return self.err("lone surrogate in \\u escape");
+                }
+                if (0xD800..0xDC00).contains(&hi) {
+                    let lo = if self.b.get(self.i) == Some(&b'\\')
+                        && self.b.get(self.i + 1) == Some(&b'u')
+                    {
+                        hex4(self.b, self.i + 2)
+                    } else {
+                        None
+                    };
+                    match lo {
+                        Some(lo) if (0xDC00..0xE000).contains(&lo) => self.i += 6,
+                        _ => return self.err("lone surrogate in \\u escape"),
+                    }
+                }
+                Ok(())
+            }
+            _ => self.err("invalid escape"),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> Res<&'a str> {
+        let start = self.i;
+        if self.b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        match self.b.get(self.i) {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return self.err("invalid number"),
+        }
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return self.err("invalid number");
+            }
+        }
+        if let Some(b'e' | b'E') = self.b.get(self.i) {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.b.get(self.i) {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return self.err("invalid number");
+            }
+        }
+        Ok(&self.s[start..self.i])
+    }
+
+    fn literal(&mut self, word: &'static [u8]) -> Res<()> {
+        if self.b.get(self.i..self.i + word.len()) == Some(word) {
+            self.i += word.len();
+            Ok(())
+        } else {
+            self.err("invalid literal")
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Res<Value<'a>> {
+        match self.b.get(self.i) {
+            Some(b'"') => self.string().map(Value::Str),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Num),
+            Some(b't') => self.literal(b"true").map(|_| Value::Bool(true)),
+            Some(b'f') => self.literal(b"false").map(|_| Value::Bool(false)),
+            Some(b'n') => self.literal(b"null").map(|_| Value::Null),
+            Some(b'[') => self.array(depth + 1).map(|_| Value::Composite),
+            Some(b'{') => self.object(depth + 1).map(|_| Value::Composite),
+            None => self.err("unexpected end of line"),
+            _ => self.err("expected a value"),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Res<()> {
+        if depth > MAX_DEPTH {
+            return self.err("nesting too deep");
+        }
+        self.i += 1;
+        self.ws();
+        if self.b.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            self.value(depth)?;
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return self.err("expected , or ] in array"),
+            }
+        }
+    }
+
+    /// A nested object inside an ignored value.
+    fn object(&mut self, depth: usize) -> Res<()> {
+        if depth > MAX_DEPTH {
+            return self.err("nesting too deep");
+        }
+        self.members(depth, &mut |_, _| {})
+    }
+
+    /// At `{`: scans members, passing each (decoded key, value) to `f`.
+    fn members(&mut self, depth: usize, f: &mut dyn FnMut(JsonStr<'a>, Value<'a>)) -> Res<()> {
+        self.i += 1;
+        self.ws();
+        if self.b.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            if self.b.get(self.i) != Some(&b'"') {
+                return self.err("expected a quoted key");
+            }
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':', "expected : after key")?;
+            self.ws();
+            let value = self.value(depth)?;
+            f(key, value);
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return self.err("expected , or } in object"),
+            }
+        }
+    }
+}
+
+/// Scans `line` as one JSON object and calls `f(key, value)` for each
+/// top-level member in order. Fails unless the whole line is exactly one
+/// valid JSON object (surrounding whitespace allowed).
+pub fn for_each_member<'a>(line: &'a str, mut f: impl FnMut(JsonStr<'a>, Value<'a>)) -> Res<()> {
+    let mut sc = Scanner {
+        s: line,
+        b: line.as_bytes(),
+        i: 0,
+    };
+    sc.ws();
+    if sc.b.get(sc.i) != Some(&b'{') {
+        return if sc.i >= sc.b.len() {
+            sc.err("empty line")
+        } else {
+            sc.err("a log line must be a JSON object")
+        };
+    }
+    sc.members(1, &mut f)?;
+    sc.ws();
+    if sc.i != sc.b.len() {
+        return sc.err("trailing characters after the object");
+    }
+    Ok(())
+}
+
+/// The text of a key, decoded if it had escapes.
+pub fn key_text<'a>(k: &JsonStr<'a>) -> Cow<'a, str> {
+    k.decode()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(s: &str) -> Result<Vec<(String, String)>, JsonError> {
+        let mut out = Vec::new();
+        for_each_member(s, |k, v| {
+            let v = match v {
+                Value::Str(s) => format!("s:{}", s.decode()),
+                Value::Num(n) => format!("n:{n}"),
+                Value::Bool(b) => format!("b:{b}"),
+                Value::Null => "null".into(),
+                Value::Composite => "composite".into(),
+            };
+            out.push((k.decode().into_owned(), v));
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn scans_flat_object() {
+        let m = members(r#" {"a": "x\"y\u00e9\ud83d\ude00", "b": -1.5e3, "c": true, "d": null, "e": [1, {"f": []}]} "#)
+            .unwrap();
+        assert_eq!(m[0], ("a".into(), "s:x\"yé😀".into()));
+        assert_eq!(m[1], ("b".into(), "n:-1.5e3".into()));
+        assert_eq!(m[2], ("c".into(), "b:true".into()));
+        assert_eq!(m[3], ("d".into(), "null".into()));
+        assert_eq!(m[4], ("e".into(), "composite".into()));
+    }
+
+    #[test]
+    fn rejects_invalid_json() {
+        for s in [
+            "",
+            "[]",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\ud800\"}",
+            "{\"a\":\"\u{1}\"}",
+            "{\"a\":1} x",
+            "{'a':1}",
+            "{\"a\":tru}",
+        ] {
+            assert!(members(s).is_err(), "{s:?} should be rejected");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! signaltrace's detector: log bytes in, [`Report`] out. Pure and
+//! deterministic — no I/O, no clocks, no hash-order dependence — so the CLI,
+//! the HTTP server, the browser (wasm) and the npm package give the same
+//! report, bit for bit, for the same input and [`Config`].
+//!
+//! # Layout
+//!
+//! Data flows one way through these modules:
+//!
+//! 1. [`analyzer`] frames pushed chunks into numbered lines (a line may span
+//!    chunks), detects the format from the first non-blank line, and fans
+//!    blocks of lines out to worker threads when asked to.
+//! 2. [`ingest`] (JSONL, via the validating scanner in [`json`]) and [`csv`]
+//!    turn a line into an `Event` or a `Rejection` with a reason; [`time`]
+//!    parses RFC 3339 into UTC nanoseconds.
+//! 3. [`partial`] adds events into per-entity [`features::EntityAccumulator`]s
+//!    — mergeable, so chunks and threads combine exactly.
+//! 4. [`report`] computes the five [`Features`], fires the [`scoring`] rules,
+//!    fits the [`forest`] (scikit-learn's Isolation Forest semantics), scores
+//!    severity, confidence and risk, and writes the [`text`] explanations.
+//!
+//! [`generate`] makes the deterministic sample data.
+//!
+//! ```
+//! let log = br#"{"time":"2026-02-14T10:02:15Z","clientip":"10.0.0.1","url":"https://a.example/","action":"DENY","responsesize":10}"#;
+//! let report = detector::analyze(log, &detector::Config::default()).unwrap();
+//! assert_eq!(report.total_logs, 1);
+//! assert_eq!(report.entities[0].features.deny_rate, 1.0);
+//! ```
+
+pub mod analyzer;
+pub mod config;
+pub mod csv;
+pub mod error;
+pub mod features;
+pub mod forest;
+pub mod generate;
+pub mod ingest;
+pub mod json;
+pub mod partial;
+pub mod report;
+pub mod scoring;
+pub mod text;
+pub mod time;
+
+pub use analyzer::Analyzer;
+pub use config::{Config, EntityField, Format, FormatChoice, LogsMode};
+pub use error::Error;
+pub use features::Features;
+pub use report::Report;
+pub use scoring::{DetectionMethod, RiskLevel, Rule, Severity};
+
+/// The crate version, echoed by every front end.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Analyzes a whole buffer in one call (single-threaded).
+pub fn analyze(input: &[u8], config: &Config) -> Result<Report, Error> {
+    let mut a = Analyzer::new(config.clone())?;
+    a.push(input)?;
+    a.finish()
+}

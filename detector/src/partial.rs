@@ -1,0 +1,218 @@
+//! [`Partial`]: everything a run of lines adds up to, mergeable.
+//!
+//! The analyzer feeds numbered lines into one `Partial` per thread; at the end
+//! the partials are merged in any order and the result turned into a report.
+//! Every field merges exactly: counts add, per-entity accumulators merge,
+//! the kept parse errors are the first N by line number, raw rows are
+//! re-sorted by line.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::config::{Config, EntityField};
+use crate::features::EntityAccumulator;
+use crate::ingest::{Action, RejectKind, Rejection, Schema};
+use crate::time::{self, Nanos, NANOS_PER_MINUTE};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What every worker needs to read lines: fixed once the format is known.
+#[derive(Debug)]
+pub struct Context {
+    pub schema: Schema,
+    pub entity: EntityField,
+    pub config: Arc<Config>,
+}
+
+/// A rejected line as reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: u64,
+    pub kind: RejectKind,
+    pub reason: String,
+}
+
+/// A raw event kept for the report's `logs`.
+#[derive(Debug, Clone)]
+pub struct StoredRow {
+    pub line: u64,
+    pub time: Nanos,
+    pub entity: Box<str>,
+    pub clientip: Option<Box<str>>,
+    pub user: Option<Box<str>>,
+    pub destination: Box<str>,
+    pub source_host: Option<Box<str>>,
+    pub action: Action,
+    pub responsecode: Option<u16>,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Partial {
+    pub entities: FxHashMap<Box<str>, EntityAccumulator>,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub blank: u64,
+    pub header: u64,
+    pub reject_counts: [u64; RejectKind::ALL.len()],
+    /// The first rejections by line number, at most `max_reported_errors`.
+    pub errors: Vec<LineError>,
+    pub span: Option<(Nanos, Nanos)>,
+    /// Events per UTC minute (minutes since the epoch).
+    pub per_minute: FxHashMap<i64, u64>,
+    /// Events per local hour of day.
+    pub per_hour: [u64; 24],
+    pub rows: Vec<StoredRow>,
+}
+
+impl Partial {
+    pub fn reject(&mut self, line: u64, r: Rejection, max_reported: usize) {
+        self.rejected += 1;
+        self.reject_counts[r.kind.index()] += 1;
+        if self.errors.len() < max_reported {
+            self.errors.push(LineError {
+                line,
+                kind: r.kind,
+                reason: r.message,
+            });
+        }
+    }
+
+    pub fn too_long(&mut self, line: u64, config: &Config) {
+        let max = config.input.max_line_bytes;
+        self.reject(
+            line,
+            Rejection::new(
+                RejectKind::LineTooLong,
+                format!("line is longer than the limit of {max} bytes"),
+            ),
+            config.input.max_reported_errors,
+        );
+    }
+
+    /// Whether the raw line (after BOM and `\r` removal) is blank.
+    pub fn is_blank(raw: &[u8]) -> bool {
+        raw.trim_ascii().is_empty()
+    }
+
+    /// Removes the line ending's `\r` and, on line 1, a UTF-8 byte-order mark.
+    pub fn clean(line_no: u64, raw: &[u8]) -> &[u8] {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if line_no == 1 {
+            raw.strip_prefix(BOM).unwrap_or(raw)
+        } else {
+            raw
+        }
+    }
+
+    /// One line (without its `\n`): blank, rejected or accepted.
+    pub fn ingest_line(&mut self, ctx: &Context, line_no: u64, raw: &[u8]) {
+        let raw = Self::clean(line_no, raw);
+        let config = &ctx.config;
+        if raw.len() > config.input.max_line_bytes {
+            self.too_long(line_no, config);
+            return;
+        }
+        if Self::is_blank(raw) {
+            self.blank += 1;
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(raw) else {
+            self.reject(
+                line_no,
+                Rejection::new(RejectKind::NotUtf8, "line is not valid UTF-8"),
+                config.input.max_reported_errors,
+            );
+            return;
+        };
+        match ctx.schema.parse(text, ctx.entity) {
+            Ok(ev) => {
+                self.accepted += 1;
+                let t = ev.time;
+                self.span = Some(match self.span {
+                    None => (t, t),
+                    Some((a, b)) => (a.min(t), b.max(t)),
+                });
+                *self
+                    .per_minute
+                    .entry(t.div_euclid(NANOS_PER_MINUTE))
+                    .or_insert(0) += 1;
+                let sod = time::second_of_day(t, config.off_hours.utc_offset_minutes);
+                self.per_hour[(sod / 3600) as usize] += 1;
+                let off = config.off_hours.contains(sod);
+                let denied = ev.action == Action::Deny;
+                let entity: &str = &ev.entity;
+                match self.entities.get_mut(entity) {
+                    Some(acc) => acc.add(t, denied, ev.bytes, off, &ev.destination),
+                    None => {
+                        let mut acc = EntityAccumulator::default();
+                        acc.add(t, denied, ev.bytes, off, &ev.destination);
+                        self.entities.insert(entity.into(), acc);
+                    }
+                }
+                if config.logs != crate::config::LogsMode::None {
+                    self.rows.push(StoredRow {
+                        line: line_no,
+                        time: t,
+                        entity: entity.into(),
+                        clientip: ev.clientip.as_deref().map(Into::into),
+                        user: ev.user.as_deref().map(Into::into),
+                        destination: ev.destination.as_ref().into(),
+                        source_host: ev.source_host.as_deref().map(Into::into),
+                        action: ev.action,
+                        responsecode: ev.responsecode,
+                        bytes: ev.bytes,
+                    });
+                }
+            }
+            Err(r) => self.reject(line_no, r, config.input.max_reported_errors),
+        }
+    }
+
+    /// A block of complete lines, each ending in `\n`, the first numbered
+    /// `first_line`. Returns the number of lines.
+    pub fn ingest_block(&mut self, ctx: &Context, first_line: u64, block: &[u8]) -> u64 {
+        let mut line_no = first_line;
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', block) {
+            self.ingest_line(ctx, line_no, &block[start..nl]);
+            line_no += 1;
+            start = nl + 1;
+        }
+        line_no - first_line
+    }
+
+    /// Folds `other` in. Commutative and associative up to the final sort.
+    pub fn merge(&mut self, other: Partial, max_reported: usize) {
+        for (k, v) in other.entities {
+            match self.entities.get_mut(&k) {
+                Some(acc) => acc.merge(v),
+                None => {
+                    self.entities.insert(k, v);
+                }
+            }
+        }
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+        self.blank += other.blank;
+        self.header += other.header;
+        for (a, b) in self.reject_counts.iter_mut().zip(other.reject_counts) {
+            *a += b;
+        }
+        self.errors.extend(other.errors);
+        self.errors.sort_by_key(|e| e.line);
+        self.errors.truncate(max_reported);
+        self.span = match (self.span, other.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (x, None) | (None, x) => x,
+        };
+        for (m, c) in other.per_minute {
+            *self.per_minute.entry(m).or_insert(0) += c;
+        }
+        for (a, b) in self.per_hour.iter_mut().zip(other.per_hour) {
+            *a += b;
+        }
+        self.rows.extend(other.rows);
+    }
+}

@@ -1,0 +1,281 @@
+//! Timestamps: RFC 3339 parsing into UTC nanoseconds, and formatting back.
+//!
+//! Every event time is held as [`Nanos`], nanoseconds since the Unix epoch in
+//! UTC. Offsets in the input (`+02:00`) are applied at parse time, so two
+//! spellings of one instant compare equal. Fractional seconds are kept to the
+//! nanosecond (further digits are truncated). The representable range is
+//! 1678-01-01 to 2261-12-31, far wider than any log.
+
+/// Nanoseconds since 1970-01-01T00:00:00Z.
+pub type Nanos = i64;
+
+pub const NANOS_PER_SEC: i64 = 1_000_000_000;
+pub const NANOS_PER_MINUTE: i64 = 60 * NANOS_PER_SEC;
+pub const NANOS_PER_HOUR: i64 = 3_600 * NANOS_PER_SEC;
+pub const NANOS_PER_DAY: i64 = 86_400 * NANOS_PER_SEC;
+
+const MIN_YEAR: i64 = 1678;
+const MAX_YEAR: i64 = 2261;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Inverse of [`days_from_civil`]: (year, month, day).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {
+    let part = s.get(at..at + n)?;
+    let mut v = 0i64;
+    for &c in part {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// Parses an RFC 3339 date-time (`2026-02-14T10:02:15.25+02:00`) into UTC.
+///
+/// Accepts `T`, `t` or a space between date and time, `Z`/`z` or a numeric
+/// `±HH:MM` offset, and any number of fractional digits. Rejects anything
+/// else — in particular a time without an offset, which names no instant.
+/// The error is a short reason suitable for a rejection report.
+pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
+    let bad = "expected RFC 3339 like 2026-02-14T10:02:15Z";
+    if s.len() < 20 {
+        return Err(bad);
+    }
+    let year = digits(s, 0, 4).ok_or(bad)?;
+    let month = digits(s, 5, 2).ok_or(bad)?;
+    let day = digits(s, 8, 2).ok_or(bad)?;
+    let hour = digits(s, 11, 2).ok_or(bad)?;
+    let minute = digits(s, 14, 2).ok_or(bad)?;
+    let second = digits(s, 17, 2).ok_or(bad)?;
+    if s[4] != b'-' || s[7] != b'-' || s[13] != b':' || s[16] != b':' {
+        return Err(bad);
+    }
+    if !matches!(s[10], b'T' | b't' | b' ') {
+        return Err(bad);
+    }
+    if !(1..=12).contains(&month) {
+        return Err("month out of range");
+    }
+    if day < 1 || day > days_in_month(year, month) {
+        return Err("day out of range");
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err("time of day out of range");
+    }
+    let mut i = 19;
+    let mut frac: i64 = 0;
+    if s.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        let mut scale = 100_000_000i64;
+        while let Some(&c) = s.get(i) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            frac += i64::from(c - b'0') * scale;
+            scale /= 10;
+            i += 1;
+        }
+        if i == start {
+            return Err("empty fractional seconds");
+        }
+    }
+    let offset_secs = match s.get(i) {
+        Some(b'Z' | b'z') => {
+            i += 1;
+            0
+        }
+        Some(&sign @ (b'+' | b'-')) => {
+            let oh = digits(s, i + 1, 2).ok_or(bad)?;
+            if s.get(i + 3) != Some(&b':') {
+                return Err("offset must be ±HH:MM");
+            }
+            let om = digits(s, i + 4, 2).ok_or(bad)?;
+            if oh > 23 || om > 59 {
+                return Err("offset out of range");
+            }
+            i += 6;
+            let v = oh * 3600 + om * 60;
+            if sign == b'-' {
+                -v
+            } else {
+                v
+            }
+        }
+        None => return Err("missing UTC offset (Z or ±HH:MM)"),
+        _ => return Err(bad),
+    };
+    if i != s.len() {
+        return Err("unexpected characters after the offset");
+    }
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return Err("year out of supported range 1678-2261");
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+    Ok(secs * NANOS_PER_SEC + frac)
+}
+
+/// Formats a UTC instant as RFC 3339 with `Z`. Fractional seconds are printed
+/// only when present, in groups of three digits (ms, µs or ns).
+pub fn format_rfc3339(t: Nanos) -> String {
+    let secs = t.div_euclid(NANOS_PER_SEC);
+    let nanos = t.rem_euclid(NANOS_PER_SEC);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let mut out = format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        sod / 3600,
+        (sod / 60) % 60,
+        sod % 60
+    );
+    if nanos != 0 {
+        if nanos % 1_000_000 == 0 {
+            out.push_str(&format!(".{:03}", nanos / 1_000_000));
+        } else if nanos % 1_000 == 0 {
+            out.push_str(&format!(".{:06}", nanos / 1_000));
+        } else {
+            out.push_str(&format!(".{nanos:09}"));
+        }
+    }
+    out.push('Z');
+    out
+}
+
+/// Seconds into the local day for an instant, given a UTC offset in minutes.
+pub fn second_of_day(t: Nanos, utc_offset_minutes: i32) -> i64 {
+    let local = t.div_euclid(NANOS_PER_SEC) + i64::from(utc_offset_minutes) * 60;
+    local.rem_euclid(86_400)
+}
+
+/// Whole days since the epoch, used by the generator to lay out dates.
+pub fn epoch_day(year: i64, month: i64, day: i64) -> i64 {
+    days_from_civil(year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Nanos, &'static str> {
+        parse_rfc3339(s.as_bytes())
+    }
+
+    #[test]
+    fn utc_and_offset_spellings_are_the_same_instant() {
+        assert_eq!(
+            p("2026-02-14T10:02:15Z").unwrap(),
+            p("2026-02-14T12:02:15+02:00").unwrap()
+        );
+        assert_eq!(
+            p("2026-02-14T00:30:00-01:00").unwrap(),
+            p("2026-02-14T01:30:00Z").unwrap()
+        );
+    }
+
+    #[test]
+    fn epoch_and_known_instant() {
+        assert_eq!(p("1970-01-01T00:00:00Z").unwrap(), 0);
+        // date -u -d 2026-02-14T10:02:15Z +%s
+        assert_eq!(
+            p("2026-02-14T10:02:15Z").unwrap(),
+            1_771_063_335 * NANOS_PER_SEC
+        );
+    }
+
+    #[test]
+    fn fractional_seconds_are_kept() {
+        let a = p("2026-02-14T10:02:15.5Z").unwrap();
+        let b = p("2026-02-14T10:02:15.123456789Z").unwrap();
+        let base = p("2026-02-14T10:02:15Z").unwrap();
+        assert_eq!(a - base, 500_000_000);
+        assert_eq!(b - base, 123_456_789);
+        assert_eq!(
+            p("2026-02-14T10:02:15.1234567891Z").unwrap() - base,
+            123_456_789
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_times() {
+        for s in [
+            "",
+            "2026-02-14",
+            "2026-02-14T10:02:15",
+            "2026-13-14T10:02:15Z",
+            "2026-02-30T10:02:15Z",
+            "2025-02-29T10:02:15Z",
+            "2026-02-14T24:00:00Z",
+            "2026-02-14T10:60:00Z",
+            "2026-02-14T10:02:15.Z",
+            "2026-02-14T10:02:15+0200",
+            "2026-02-14T10:02:15Zjunk",
+            "2026/02/14T10:02:15Z",
+            "0001-01-01T00:00:00Z",
+            "１２３４-02-14T10:02:15Z",
+        ] {
+            assert!(p(s).is_err(), "{s} should be rejected");
+        }
+        assert!(p("2024-02-29T10:02:15Z").is_ok());
+        assert!(p("2026-02-14 10:02:15z").is_ok());
+    }
+
+    #[test]
+    fn format_round_trips() {
+        for s in [
+            "2026-02-14T10:02:15Z",
+            "2026-02-14T10:02:15.250Z",
+            "2026-02-14T10:02:15.000250Z",
+            "2026-02-14T10:02:15.000000250Z",
+            "1969-12-31T23:59:59.500Z",
+        ] {
+            assert_eq!(format_rfc3339(p(s).unwrap()), s);
+        }
+    }
+
+    #[test]
+    fn second_of_day_applies_offset() {
+        let t = p("2026-02-14T23:30:00Z").unwrap();
+        assert_eq!(second_of_day(t, 0), 23 * 3600 + 1800);
+        assert_eq!(second_of_day(t, 120), 3600 + 1800);
+        assert_eq!(second_of_day(t, -60 * 24), 23 * 3600 + 1800);
+    }
+}

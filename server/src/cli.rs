@@ -1,0 +1,387 @@
+//! Command-line parsing and the `analyze` and `generate` commands.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use detector::{Analyzer, Config, EntityField, FormatChoice, LogsMode, Report};
+
+/// Read size: large enough to amortize syscalls, small enough that a few
+/// blocks in flight stay well under the memory budget.
+const READ_CHUNK: usize = 4 << 20;
+
+#[derive(Parser)]
+#[command(
+    name = "signaltrace",
+    version = detector::VERSION,
+    about = "Find attackers and misbehaving insiders in web-proxy and access logs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyze a log file (JSONL or CSV) and print the report as JSON.
+    Analyze(AnalyzeArgs),
+    /// Write the sample data files, or a large benchmark file.
+    Generate(GenerateArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EntityArg {
+    Clientip,
+    User,
+    Host,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogsArg {
+    All,
+    Anomalous,
+    None,
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// The log file, or `-` for standard input.
+    file: String,
+    /// Input format (default: detected from the first line).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Field that groups events (default: clientip for JSONL, user for CSV).
+    #[arg(long, value_enum)]
+    entity: Option<EntityArg>,
+    /// Config file (TOML, or JSON if it ends in .json); flags override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Isolation forest seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Leave raw rows out of the report (same as --logs none).
+    #[arg(long)]
+    no_logs: bool,
+    /// Which raw rows to include.
+    #[arg(long, value_enum, conflicts_with = "no_logs")]
+    logs: Option<LogsArg>,
+    /// Fail on the first malformed line instead of skipping it.
+    #[arg(long)]
+    strict: bool,
+    /// Indent the JSON.
+    #[arg(long)]
+    pretty: bool,
+    /// Print a human-readable summary instead of JSON.
+    #[arg(long)]
+    text: bool,
+    /// Parser threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Output directory for the sample files, or the output file with --events.
+    #[arg(long)]
+    out: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = detector::generate::DEFAULT_SEED)]
+    seed: u64,
+    /// Write one benchmark file with this many events instead of the samples.
+    #[arg(long)]
+    events: Option<u64>,
+}
+
+/// A failure that ends the command with exit code 2 and one line on stderr.
+struct Fail(String);
+
+impl<E: std::fmt::Display> From<E> for Fail {
+    fn from(e: E) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(a) => analyze(a),
+        Command::Generate(g) => generate(g),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg)) => {
+            eprintln!("signaltrace: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads a config file: JSON when the name ends in `.json`, else TOML.
+fn load_config(path: &Path) -> Result<Config, Fail> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Fail(format!("cannot read config {}: {e}", path.display())))?;
+    let config: Config = if path.extension().is_some_and(|e| e == "json") {
+        Config::from_json(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?
+    } else {
+        toml::from_str(&text).map_err(|e| {
+            Fail(format!(
+                "{}: invalid config: {}",
+                path.display(),
+                e.to_string().lines().collect::<Vec<_>>().join(" ")
+            ))
+        })?
+    };
+    config
+        .validate()
+        .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    Ok(config)
+}
+
+fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
+    let mut config = match &a.config {
+        Some(path) => load_config(path)?,
+        None => Config::default(),
+    };
+    if let Some(f) = a.format {
+        config.input.format = match f {
+            FormatArg::Auto => FormatChoice::Auto,
+            FormatArg::Jsonl => FormatChoice::Jsonl,
+            FormatArg::Csv => FormatChoice::Csv,
+        };
+    }
+    if let Some(e) = a.entity {
+        config.entity = Some(match e {
+            EntityArg::Clientip => EntityField::Clientip,
+            EntityArg::User => EntityField::User,
+            EntityArg::Host => EntityField::Host,
+        });
+    }
+    if let Some(seed) = a.seed {
+        config.forest.seed = seed;
+    }
+    if a.no_logs {
+        config.logs = LogsMode::None;
+    }
+    if let Some(l) = a.logs {
+        config.logs = match l {
+            LogsArg::All => LogsMode::All,
+            LogsArg::Anomalous => LogsMode::Anomalous,
+            LogsArg::None => LogsMode::None,
+        };
+    }
+    if a.strict {
+        config.input.strict = true;
+    }
+    config.validate()?;
+    Ok(config)
+}
+
+fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
+    let config = effective_config(&a)?;
+    let (mut reader, name, size): (Box<dyn Read>, String, Option<u64>) = if a.file == "-" {
+        (Box::new(io::stdin().lock()), "-".into(), None)
+    } else {
+        let f = File::open(&a.file).map_err(|e| Fail(format!("cannot open {}: {e}", a.file)))?;
+        let meta = f
+            .metadata()
+            .map_err(|e| Fail(format!("cannot read {}: {e}", a.file)))?;
+        if meta.is_dir() {
+            return Err(Fail(format!("{} is a directory, not a log file", a.file)));
+        }
+        let name = Path::new(&a.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| a.file.clone());
+        (Box::new(f), name, Some(meta.len()))
+    };
+    let threads = a.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let mut analyzer = Analyzer::new(config)?
+        .with_filename(name)
+        .with_threads(threads);
+    let progress = io::stderr().is_terminal() && size.is_some_and(|s| s > 64 << 20);
+    let started = Instant::now();
+    loop {
+        let mut buf = vec![0u8; READ_CHUNK];
+        let n = read_full(&mut reader, &mut buf)
+            .map_err(|e| Fail(format!("cannot read {}: {e}", a.file)))?;
+        if n == 0 {
+            break;
+        }
+        buf.truncate(n);
+        analyzer.push_owned(buf)?;
+        if progress {
+            let total = size.unwrap_or(0).max(1);
+            eprint!(
+                "\rsignaltrace: {:>5.1}% of {} MB read, {:.1} s",
+                analyzer.bytes_seen() as f64 * 100.0 / total as f64,
+                total >> 20,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    let report = analyzer.finish()?;
+    let stdout = io::stdout().lock();
+    let mut out = io::BufWriter::with_capacity(1 << 20, stdout);
+    let written = if a.text {
+        out.write_all(render_text(&report).as_bytes())
+    } else if a.pretty {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(io::Error::other)
+            .and_then(|_| out.write_all(b"\n"))
+    } else {
+        serde_json::to_writer(&mut out, &report)
+            .map_err(io::Error::other)
+            .and_then(|_| out.write_all(b"\n"))
+    };
+    match written.and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fail(format!("cannot write the report: {e}"))),
+    }
+}
+
+/// Reads until `buf` is full or the input ends.
+fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The `--text` rendering: what an analyst reads in a terminal.
+fn render_text(r: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "signaltrace {} — {}",
+        detector::VERSION,
+        r.filename.as_deref().unwrap_or("-")
+    );
+    let _ = writeln!(s, "Risk level: {}", r.risk_level.as_str());
+    let _ = writeln!(s, "{}", r.summary);
+    let _ = writeln!(
+        s,
+        "Lines: {} total, {} accepted, {} rejected, {} blank",
+        r.lines.total, r.lines.accepted, r.lines.rejected, r.lines.blank
+    );
+    match r.statistics.status {
+        detector::report::StatisticsStatus::Ran => {
+            let _ = writeln!(
+                s,
+                "Isolation forest: {} trees, sample {}, seed {}, cut-off score {:.3}",
+                r.statistics.trees,
+                r.statistics.sample_size,
+                r.statistics.seed,
+                r.statistics.contamination_threshold.unwrap_or(0.0)
+            );
+        }
+        detector::report::StatisticsStatus::Skipped => {
+            let _ = writeln!(
+                s,
+                "Isolation forest skipped: {}",
+                r.statistics.reason.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if r.anomalies.is_empty() {
+        let _ = writeln!(s, "\nNo anomalies.");
+    }
+    for a in &r.anomalies {
+        let _ = writeln!(
+            s,
+            "\n[{}] {}  confidence {:.2}  {}  score {}",
+            a.severity.as_str(),
+            a.entity,
+            a.confidence,
+            a.detection_method.as_str(),
+            a.isolation_score
+                .map(|x| format!("{x:.3}"))
+                .unwrap_or_else(|| "n/a".into())
+        );
+        if !a.triggered_rules.is_empty() {
+            let names: Vec<&str> = a.triggered_rules.iter().map(|r| r.name()).collect();
+            let _ = writeln!(s, "  rules: {}", names.join(", "));
+        }
+        let f = &a.features;
+        let _ = writeln!(
+            s,
+            "  peak/min {}  deny {:.1}%  bytes {}  hosts {}  off-hours {:.1}%  requests {}",
+            f.requests_per_minute_peak,
+            f.deny_rate * 100.0,
+            f.total_bytes_transferred,
+            f.unique_hosts_count,
+            f.off_hours_request_ratio * 100.0,
+            a.request_count
+        );
+        let _ = writeln!(s, "  {}", a.explanation);
+    }
+    if !r.parse_errors.is_empty() {
+        let _ = writeln!(s, "\nRejected lines (first {}):", r.parse_errors.len());
+        for e in &r.parse_errors {
+            let _ = writeln!(s, "  line {}: {}", e.line, e.reason);
+        }
+    }
+    s
+}
+
+fn generate(g: GenerateArgs) -> Result<(), Fail> {
+    if let Some(events) = g.events {
+        if events == 0 {
+            return Err(Fail("--events must be at least 1".into()));
+        }
+        let f = File::create(&g.out)
+            .map_err(|e| Fail(format!("cannot create {}: {e}", g.out.display())))?;
+        let mut w = io::BufWriter::new(f);
+        let mut err = None;
+        detector::generate::benchmark(events, g.seed, |chunk| {
+            if err.is_none() {
+                if let Err(e) = w.write_all(chunk) {
+                    err = Some(e);
+                }
+            }
+        });
+        if let Some(e) = err {
+            return Err(Fail(format!("cannot write {}: {e}", g.out.display())));
+        }
+        w.flush()
+            .map_err(|e| Fail(format!("cannot write {}: {e}", g.out.display())))?;
+        eprintln!("signaltrace: wrote {events} events to {}", g.out.display());
+        return Ok(());
+    }
+    std::fs::create_dir_all(&g.out)
+        .map_err(|e| Fail(format!("cannot create {}: {e}", g.out.display())))?;
+    for name in detector::generate::SAMPLE_FILES {
+        let bytes = detector::generate::sample(name, g.seed)
+            .ok_or_else(|| Fail(format!("unknown sample {name}")))?;
+        let path = g.out.join(name);
+        std::fs::write(&path, &bytes)
+            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))?;
+        eprintln!("signaltrace: wrote {}", path.display());
+    }
+    Ok(())
+}

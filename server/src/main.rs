@@ -1,0 +1,11 @@
+//! `signaltrace`: the command-line front end and (later) the HTTP server.
+//! A thin shell: reading files, parsing flags and printing belong here;
+//! everything about detection lives in the `detector` crate.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::run()
+}
