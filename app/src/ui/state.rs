@@ -1,0 +1,79 @@
+//! What the app knows between renders, apart from how it is drawn.
+
+use std::rc::Rc;
+
+use detector::Report;
+
+/// Which screen is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Upload,
+    Analyzing,
+    Results,
+    Login,
+}
+
+/// Where the analysis ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Browser,
+    Server,
+}
+
+/// A finished analysis: the parsed report and its JSON exactly as produced
+/// (the JSON export hands that text out unchanged).
+#[derive(Debug)]
+pub struct Loaded {
+    pub report: Report,
+    pub json: String,
+    pub engine: Engine,
+    pub file_size: f64,
+    pub elapsed_ms: f64,
+}
+
+/// Shared handle to a [`Loaded`]; equal only to itself, so views re-render
+/// when a new analysis arrives and not otherwise.
+#[derive(Debug, Clone)]
+pub struct LoadedRef(pub Rc<Loaded>);
+
+impl PartialEq for LoadedRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The analysis in flight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub file_name: String,
+    pub engine: Engine,
+    pub bytes: f64,
+    pub total: f64,
+    pub lines: f64,
+    pub started_ms: f64,
+    pub now_ms: f64,
+}
+
+impl Progress {
+    pub fn fraction(&self) -> f64 {
+        if self.total > 0.0 {
+            (self.bytes / self.total).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A one-line description of each bundled sample (presentation only).
+pub fn sample_description(name: &str) -> &'static str {
+    match name {
+        "baseline_small.jsonl" => "1,000 normal proxy events",
+        "baseline_medium.jsonl" => "3,000 normal proxy events",
+        "baseline_large.jsonl" => "5,000 normal proxy events",
+        "anomalous_credential_stuffing.jsonl" => "A burst of denied logins from one IP",
+        "anomalous_exfiltration.jsonl" => "Large night-time transfers from one host",
+        "anomalous_scanning.jsonl" => "One IP probing many hosts",
+        "insider_sample.csv" => "CSV access log, users as entities",
+        _ => "Sample log",
+    }
+}
