@@ -99,18 +99,17 @@ pub struct Axis {
 }
 
 impl Axis {
+    /// An axis from 0 (every feature is non-negative, and a zero origin
+    /// keeps distances honest) to the largest value.
     pub fn fit(values: impl Iterator<Item = f64>, log: bool) -> Axis {
-        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        let min = 0.0;
+        let mut max = f64::NEG_INFINITY;
         for v in values {
             let v = if log { (1.0 + v.max(0.0)).log10() } else { v };
-            min = min.min(v);
             max = max.max(v);
         }
-        if !min.is_finite() {
-            (min, max) = (0.0, 1.0);
-        }
-        if max - min < 1e-12 {
-            max = min + 1.0;
+        if !max.is_finite() || max < 1e-12 {
+            max = 1.0;
         }
         Axis { min, max, log }
     }
@@ -230,11 +229,14 @@ mod tests {
 
     #[test]
     fn log_axis_spreads_heavy_tails_and_constant_axis_is_safe() {
-        let ax = Axis::fit([0.0, 9.0, 99.0].into_iter(), true);
+        let ax = Axis::fit([9.0, 99.0].into_iter(), true);
+        assert_eq!(ax.unit(0.0), 0.0, "axes start at zero");
         assert!((ax.unit(9.0) - 0.5).abs() < 1e-9);
         assert!((ax.value_at(0.5) - 9.0).abs() < 1e-9);
-        let flat = Axis::fit([3.0, 3.0].into_iter(), false);
-        assert_eq!(flat.unit(3.0), 0.0);
+        let lin = Axis::fit([3.0, 6.0].into_iter(), false);
+        assert_eq!(lin.unit(3.0), 0.5);
+        let zeros = Axis::fit([0.0, 0.0].into_iter(), false);
+        assert_eq!(zeros.unit(0.0), 0.0);
         let empty = Axis::fit(std::iter::empty(), false);
         assert_eq!((empty.min, empty.max), (0.0, 1.0));
     }

@@ -43,7 +43,7 @@ impl EntityChoice {
 
     pub fn label(self) -> &'static str {
         match self {
-            EntityChoice::Auto => "Automatic (client IP for JSONL, user for CSV)",
+            EntityChoice::Auto => "Automatic (IP for JSONL, user for CSV)",
             EntityChoice::Clientip => "Client IP",
             EntityChoice::User => "User",
             EntityChoice::Host => "Host",
@@ -102,9 +102,16 @@ impl Default for Settings {
     }
 }
 
+/// Above this size the report keeps no raw rows at all: the detector holds
+/// every row until it knows which entities are anomalous (about 250 bytes an
+/// event), and wasm memory tops out at 4 GB.
+pub const ANOMALOUS_LOGS_MAX_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// Which raw rows to keep for a file of `size` bytes.
 pub fn logs_mode_for(size: u64) -> LogsMode {
-    if size > ALL_LOGS_MAX_BYTES {
+    if size > ANOMALOUS_LOGS_MAX_BYTES {
+        LogsMode::None
+    } else if size > ALL_LOGS_MAX_BYTES {
         LogsMode::Anomalous
     } else {
         LogsMode::All
@@ -287,5 +294,7 @@ mod tests {
     fn big_files_keep_only_anomalous_rows() {
         assert_eq!(logs_mode_for(ALL_LOGS_MAX_BYTES), LogsMode::All);
         assert_eq!(logs_mode_for(ALL_LOGS_MAX_BYTES + 1), LogsMode::Anomalous);
+        assert_eq!(logs_mode_for(ANOMALOUS_LOGS_MAX_BYTES), LogsMode::Anomalous);
+        assert_eq!(logs_mode_for(ANOMALOUS_LOGS_MAX_BYTES + 1), LogsMode::None);
     }
 }

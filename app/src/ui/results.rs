@@ -37,6 +37,14 @@ fn severity_badge(s: Severity) -> Html {
     html! { <span class={classes!("badge", severity_class(s))} data-severity={s.as_str()}>{ s.as_str() }</span> }
 }
 
+fn entity_plural(r: &Report) -> &'static str {
+    match r.entity_field {
+        detector::EntityField::Clientip => "client IPs",
+        detector::EntityField::User => "users",
+        detector::EntityField::Host => "hosts",
+    }
+}
+
 fn entity_noun(r: &Report) -> &'static str {
     match r.entity_field {
         detector::EntityField::Clientip => "Client IP",
@@ -86,7 +94,7 @@ pub fn results_page(p: &ResultsProps) -> Html {
             <section class="panel" aria-labelledby="anomalies-title">
                 <h2 id="anomalies-title">{ format!("Anomalies ({})", r.anomaly_count) }</h2>
                 if r.anomalies.is_empty() {
-                    <p class="empty" data-testid="no-anomalies">{ format!("No {} behaved abnormally under the current thresholds.", entity_noun(r).to_lowercase()) }</p>
+                    <p class="empty" data-testid="no-anomalies">{ format!("No {} behaved abnormally under the current thresholds.", entity_plural(r)) }</p>
                 } else {
                     <div class="anomaly-grid">
                         { for r.anomalies.iter().map(|a| anomaly_card(r, a)) }
@@ -127,7 +135,7 @@ fn summary(p: &SectionProps) -> Html {
             "Isolation Forest: {} trees, {} {} per tree, {} outlier(s) above score {:.2}.",
             r.statistics.trees,
             r.statistics.sample_size,
-            entity_noun(r).to_lowercase(),
+            entity_plural(r),
             r.statistics.outliers,
             r.statistics
                 .contamination_threshold
@@ -153,9 +161,9 @@ fn summary(p: &SectionProps) -> Html {
             </div>
             <dl class="stats">
                 <div><dt>{"Log events"}</dt><dd data-testid="total-logs">{ format::thousands(r.total_logs) }</dd></div>
-                <div><dt>{ format!("{}s", entity_noun(r)) }</dt><dd data-testid="entity-count">{ format::thousands(r.entity_count) }</dd></div>
+                <div><dt>{ entity_plural(r) }</dt><dd data-testid="entity-count">{ format::thousands(r.entity_count) }</dd></div>
                 <div><dt>{"Anomalies"}</dt><dd data-testid="anomaly-count">{ r.anomaly_count }</dd></div>
-                <div><dt>{"Time range"}</dt><dd class="small">{ format!("{} → {}", format::timestamp(&r.time_range.start), format::clock(&r.time_range.end)) }<br/><span class="muted">{ format::duration_hours(r.time_range.duration_hours) }</span></dd></div>
+                <div><dt>{"Time range"}</dt><dd class="small">{ format::timestamp(&r.time_range.start) }<br/>{ format!("→ {}", format::timestamp(&r.time_range.end)) }<br/><span class="muted">{ format::duration_hours(r.time_range.duration_hours) }</span></dd></div>
                 <div><dt>{"Peak hour"}</dt><dd class="small">{ format!("{:02}:00", r.peak_activity.hour) }<br/><span class="muted">{ format!("{} events", format::thousands(r.peak_activity.event_count)) }</span></dd></div>
             </dl>
             <div class="breakdown" aria-label="Detection breakdown">
@@ -166,7 +174,7 @@ fn summary(p: &SectionProps) -> Html {
             </div>
             if p.loaded.0.report.config.logs == LogsMode::Anomalous {
                 <div class="alert alert-info" data-testid="logs-note">
-                    { format!("Large file: the raw-log table holds only the anomalous {}s' events (files over {} MB), so a million-line file fits in memory. Every event was analyzed.", entity_noun(r).to_lowercase(), crate::settings::ALL_LOGS_MAX_BYTES / (1024 * 1024)) }
+                    { format!("Large file: the raw-log table holds only the anomalous {}' events (files over {} MB), so a million-line file fits in memory. Every event was analyzed.", entity_plural(r), crate::settings::ALL_LOGS_MAX_BYTES / (1024 * 1024)) }
                 </div>
             }
             if r.rejected_lines > 0 {
@@ -199,33 +207,54 @@ fn summary(p: &SectionProps) -> Html {
 const ACTIVITY_FRAME: Frame = Frame {
     width: 1000.0,
     height: 180.0,
-    pad_left: 48.0,
+    pad_left: 96.0,
     pad_bottom: 24.0,
     pad_top: 10.0,
     pad_right: 10.0,
 };
 
+/// Most anomalies drawn as their own lane above the activity chart.
+const MAX_LANES: usize = 12;
+const LANE_HEIGHT: f64 = 11.0;
+
 #[function_component(Timeline)]
 fn timeline(p: &SectionProps) -> Html {
     let r = &p.loaded.0.report;
-    let f = ACTIVITY_FRAME;
+    let lanes = r.timeline.len().min(MAX_LANES);
+    // Each anomaly gets a lane (first to last event) above the histogram;
+    // its busiest minute is marked across the histogram.
+    let lanes_height = if lanes > 0 { lanes as f64 * LANE_HEIGHT + 8.0 } else { 0.0 };
+    let f = Frame {
+        height: ACTIVITY_FRAME.height + lanes_height,
+        pad_top: ACTIVITY_FRAME.pad_top + lanes_height,
+        ..ACTIVITY_FRAME
+    };
     let chart = ActivityChart::new(&r.activity, &f);
     let svg = match &chart {
         Some(c) => {
-            let windows = r.timeline.iter().filter_map(|t| {
+            let windows = r.timeline.iter().take(MAX_LANES).enumerate().filter_map(|(i, t)| {
                 let (x, w) = c.span_of(&f, &t.timestamp, &t.last_seen)?;
+                let y = ACTIVITY_FRAME.pad_top + i as f64 * LANE_HEIGHT;
                 Some(html! {
-                    <rect class={classes!("window", severity_class(t.severity))} x={format!("{x:.1}")} y={f.pad_top.to_string()}
-                        width={format!("{w:.1}")} height={f.plot_height().to_string()}>
-                        <title>{ format!("{} ({}) {} → {}", t.entity, t.severity.as_str(), format::timestamp(&t.timestamp), format::clock(&t.last_seen)) }</title>
-                    </rect>
+                    <g>
+                        <rect class="lane-bg" x={f.pad_left.to_string()} y={format!("{y:.1}")} width={f.plot_width().to_string()} height={(LANE_HEIGHT - 3.0).to_string()} />
+                        <rect class={classes!("window", severity_class(t.severity))} x={format!("{x:.1}")} y={format!("{y:.1}")}
+                            width={format!("{w:.1}")} height={(LANE_HEIGHT - 3.0).to_string()} rx="2">
+                            <title>{ format!("{} ({}) {} → {}", t.entity, t.severity.as_str(), format::timestamp(&t.timestamp), format::timestamp(&t.last_seen)) }</title>
+                        </rect>
+                        <text class="lane-label" x={(f.pad_left - 6.0).to_string()} y={format!("{:.1}", y + LANE_HEIGHT - 4.0)} text-anchor="end">
+                            { truncate(&t.entity, 15) }
+                        </text>
+                    </g>
                 })
             });
             let peaks = r.timeline.iter().filter_map(|t| {
                 let x = c.x_of(&f, chart::epoch_seconds(&t.peak_window_start)?);
                 Some(html! {
                     <line class={classes!("peak", severity_class(t.severity))} x1={format!("{x:.1}")} x2={format!("{x:.1}")}
-                        y1={f.pad_top.to_string()} y2={f.bottom().to_string()} />
+                        y1={f.pad_top.to_string()} y2={f.bottom().to_string()}>
+                        <title>{ format!("{}: busiest minute from {}", t.entity, format::timestamp(&t.peak_window_start)) }</title>
+                    </line>
                 })
             });
             let bars = c.bars.iter().map(|(x, y, w, h)| html! {
@@ -240,14 +269,14 @@ fn timeline(p: &SectionProps) -> Html {
                 <svg class="activity" viewBox={format!("0 0 {} {}", f.width, f.height)} role="img"
                     aria-label={format!("Events per {per} from {} to {}, anomaly windows shaded", r.time_range.start, r.time_range.end)}
                     data-testid="activity-chart">
-                    { for windows }
                     { for bars }
+                    { for windows }
                     { for peaks }
                     <line class="axis" x1={f.pad_left.to_string()} x2={(f.width - f.pad_right).to_string()} y1={f.bottom().to_string()} y2={f.bottom().to_string()} />
                     <text class="tick" x={(f.pad_left - 6.0).to_string()} y={(f.pad_top + 10.0).to_string()} text-anchor="end">{ format::thousands(c.max_count) }</text>
                     <text class="tick" x={(f.pad_left - 6.0).to_string()} y={f.bottom().to_string()} text-anchor="end">{"0"}</text>
-                    <text class="tick" x={f.pad_left.to_string()} y={(f.height - 6.0).to_string()}>{ format::clock(&r.activity.start) }</text>
-                    <text class="tick" x={(f.width - f.pad_right).to_string()} y={(f.height - 6.0).to_string()} text-anchor="end">{ format::clock(&r.time_range.end) }</text>
+                    <text class="tick" x={f.pad_left.to_string()} y={(f.height - 6.0).to_string()}>{ format::timestamp(&r.activity.start) }</text>
+                    <text class="tick" x={(f.width - f.pad_right).to_string()} y={(f.height - 6.0).to_string()} text-anchor="end">{ format::timestamp(&r.time_range.end) }</text>
                     <text class="tick" x={(f.width / 2.0).to_string()} y={(f.height - 6.0).to_string()} text-anchor="middle">{ format!("events per {per} (UTC)") }</text>
                 </svg>
             }
@@ -281,9 +310,18 @@ fn timeline(p: &SectionProps) -> Html {
                 <span><i class="sw sev-high"></i>{"High"}</span>
                 <span><i class="sw sev-medium"></i>{"Medium"}</span>
                 <span><i class="sw sev-low"></i>{"Low"}</span>
-                <span class="muted">{"shaded: first to last event · line: busiest minute"}</span>
+                <span class="muted">{"bars above the chart: each anomaly from first to last event · dashed line: its busiest minute"}</span>
             </div>
         </section>
+    }
+}
+
+/// At most `n` characters, with an ellipsis when cut.
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
     }
 }
 
@@ -298,6 +336,7 @@ fn anomaly_card(r: &Report, a: &Anomaly) -> Html {
     let conf = (a.confidence * 100.0).round();
     html! {
         <article class={classes!("anomaly-card", severity_class(a.severity))} data-testid="anomaly-card" data-entity={a.entity.clone()}>
+          <div class="card-main">
             <header class="card-head">
                 <div>
                     <div class="entity-label">{ entity_noun(r) }</div>
@@ -321,6 +360,15 @@ fn anomaly_card(r: &Report, a: &Anomaly) -> Html {
                 }
                 { for a.triggered_rules.iter().map(|rule| html! { <span class="chip rule" data-testid="rule">{ rule.name() }</span> }) }
             </div>
+            <p class="explanation" data-testid="explanation">{ a.explanation.clone() }</p>
+            <footer class="card-foot muted">
+                { format!("{} requests · {} → {}", format::thousands(a.request_count), format::timestamp(&a.first_seen), format::clock(&a.last_seen)) }
+                if let Some(s) = a.isolation_score {
+                    { format!(" · isolation score {s:.3}") }
+                }
+            </footer>
+          </div>
+          <div class="card-side">
             <table class="table compact features">
                 <thead><tr><th scope="col">{"Feature"}</th><th scope="col" class="num">{"Value"}</th><th scope="col" class="num">{"Population median"}</th></tr></thead>
                 <tbody>
@@ -333,20 +381,14 @@ fn anomaly_card(r: &Report, a: &Anomaly) -> Html {
                     }) }
                 </tbody>
             </table>
-            <p class="explanation" data-testid="explanation">{ a.explanation.clone() }</p>
-            <footer class="card-foot muted">
-                { format!("{} requests · {} → {}", format::thousands(a.request_count), format::timestamp(&a.first_seen), format::clock(&a.last_seen)) }
-                if let Some(s) = a.isolation_score {
-                    { format!(" · isolation score {s:.3}") }
-                }
-            </footer>
+          </div>
         </article>
     }
 }
 
 const SCATTER_FRAME: Frame = Frame {
-    width: 640.0,
-    height: 360.0,
+    width: 1000.0,
+    height: 340.0,
     pad_left: 64.0,
     pad_bottom: 40.0,
     pad_top: 12.0,
@@ -424,7 +466,7 @@ fn population(p: &SectionProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="population-title" data-testid="population">
             <div class="section-head">
-                <h2 id="population-title">{ format!("Population ({} {}s)", r.entities.len(), entity_noun(r).to_lowercase()) }</h2>
+                <h2 id="population-title">{ format!("Population ({} {})", r.entities.len(), entity_plural(r)) }</h2>
                 <div class="axis-pickers">
                     { select("pop-x", "X axis", fx, true) }
                     { select("pop-y", "Y axis", fy, false) }
@@ -489,6 +531,7 @@ fn log_table(p: &SectionProps) -> Html {
         Callback::from(move |_| page.set(to))
     };
     let csv = r.format == Format::Csv;
+    let show_ip = !csv || rows.iter().any(|x| x.clientip.is_some());
     let anomalous_total = rows.iter().filter(|x| x.is_anomalous).count();
     html! {
         <section class="panel" aria-labelledby="logs-title" data-testid="log-table">
@@ -504,13 +547,13 @@ fn log_table(p: &SectionProps) -> Html {
                 </div>
             </div>
             if r.logs.is_none() {
-                <p class="empty">{"This report carries no raw rows."}</p>
+                <p class="empty" data-testid="no-rows">{ format!("No raw rows: files over {} MB are analyzed without keeping rows, so memory stays bounded. Every event was analyzed.", crate::settings::ANOMALOUS_LOGS_MAX_BYTES / (1024 * 1024)) }</p>
             } else {
                 <div class="table-wrap">
                     <table class="table logs">
                         <thead><tr>
                             <th scope="col">{"Time (UTC)"}</th>
-                            <th scope="col">{"Client IP"}</th>
+                            if show_ip { <th scope="col">{"Client IP"}</th> }
                             if csv { <th scope="col">{"User"}</th> }
                             <th scope="col">{"Host"}</th>
                             if csv { <th scope="col">{"Resource"}</th> }
@@ -523,7 +566,7 @@ fn log_table(p: &SectionProps) -> Html {
                                 html! {
                                     <tr class={classes!(row.is_anomalous.then_some("anomalous"))} data-testid="log-row" data-anomalous={row.is_anomalous.to_string()}>
                                         <td class="mono">{ format::timestamp(&row.time).trim_end_matches(" UTC").to_string() }</td>
-                                        <td class="mono">{ row.clientip.clone().unwrap_or_else(|| "—".into()) }</td>
+                                        if show_ip { <td class="mono">{ row.clientip.clone().unwrap_or_else(|| "—".into()) }</td> }
                                         if csv { <td class="mono">{ row.user.clone().unwrap_or_default() }</td> }
                                         <td>{ row.host.clone().unwrap_or_else(|| "—".into()) }</td>
                                         if csv { <td class="mono">{ row.resource.clone().unwrap_or_default() }</td> }

@@ -71,16 +71,6 @@ pub fn upload_page(p: &UploadProps) -> Html {
             }
         })
     };
-    let on_zone_key = {
-        let open = open_picker.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                open.emit(());
-            }
-        })
-    };
-
     let samples = SAMPLE_FILES.iter().map(|name| {
         let on_sample = p.on_sample.clone();
         let n = name.to_string();
@@ -117,28 +107,30 @@ pub fn upload_page(p: &UploadProps) -> Html {
                 }
                 <div
                     class={classes!("dropzone", dragging.then_some("dragging"))}
-                    role="button"
-                    tabindex="0"
-                    aria-label="Drop a log file here, or press Enter to choose one"
                     data-testid="dropzone"
                     ondragover={on_drag_over}
                     ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
                     ondragleave={on_drag_leave}
                     ondrop={on_drop}
-                    onkeydown={on_zone_key}
                     onclick={open_picker.reform(|_: MouseEvent| ())}
                 >
                     <svg class="drop-icon" viewBox="0 0 24 24" aria-hidden="true">
                         <path d="M12 16V4m0 0l-4 4m4-4l4 4M4 16v3a1 1 0 001 1h14a1 1 0 001-1v-3" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
                     </svg>
                     <div class="drop-title">{"Drop a log file here"}</div>
-                    <div class="drop-sub">{"or "}<span class="link">{"choose a file"}</span>{" · .jsonl or .csv · any size"}</div>
+                    <div class="drop-sub">
+                        {"or "}
+                        <button type="button" class="link-button" data-testid="choose-file"
+                            onclick={open_picker.reform(|e: MouseEvent| e.stop_propagation())}>{"choose a file"}</button>
+                        {" · .jsonl or .csv · any size"}
+                    </div>
                 </div>
                 <label class="visually-hidden" for="file-input">{"Log file"}</label>
                 <input
                     id="file-input"
                     ref={input_ref}
                     class="visually-hidden"
+                    tabindex="-1"
                     type="file"
                     accept=".jsonl,.ndjson,.json,.csv,.log,.txt"
                     data-testid="file-input"
