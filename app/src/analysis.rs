@@ -21,8 +21,11 @@ pub enum WorkerEvent {
         total: f64,
         lines: f64,
     },
-    /// The report JSON.
-    Done(String),
+    /// The report JSON and the worker's peak wasm memory in bytes.
+    Done {
+        report: String,
+        memory: f64,
+    },
     Failed(String),
 }
 
@@ -66,9 +69,10 @@ impl AnalysisJob {
                     total: num("total"),
                     lines: num("lines"),
                 }),
-                "done" => ev.emit(WorkerEvent::Done(
-                    field(&data, "report").as_string().unwrap_or_default(),
-                )),
+                "done" => ev.emit(WorkerEvent::Done {
+                    report: field(&data, "report").as_string().unwrap_or_default(),
+                    memory: num("memory"),
+                }),
                 "error" => ev.emit(WorkerEvent::Failed(
                     field(&data, "message")
                         .as_string()

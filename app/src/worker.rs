@@ -6,7 +6,8 @@
 //! Messages (plain JS objects, `kind` tells which):
 //! - page → worker: `{file: File, config: string}` (config as JSON);
 //! - worker → page: `{kind: "ready"}`, `{kind: "progress", bytes, total,
-//!   lines}`, `{kind: "done", report: string}`, `{kind: "error", message}`.
+//!   lines}`, `{kind: "done", report: string, memory: number}` (the worker's
+//!   wasm memory in bytes), `{kind: "error", message}`.
 
 use detector::{Analyzer, Config};
 use js_sys::{Object, Reflect, Uint8Array};
@@ -86,10 +87,24 @@ fn on_message(event: MessageEvent) {
     };
     wasm_bindgen_futures::spawn_local(async move {
         match analyze(file, config).await {
-            Ok(report) => post(&[("kind", "done".into()), ("report", report.into())]),
+            Ok(report) => post(&[
+                ("kind", "done".into()),
+                ("report", report.into()),
+                ("memory", JsValue::from_f64(wasm_memory_bytes())),
+            ]),
             Err(message) => post(&[("kind", "error".into()), ("message", message.into())]),
         }
     });
+}
+
+/// Size of this worker's wasm linear memory: its high-water mark, since
+/// wasm memory never shrinks.
+fn wasm_memory_bytes() -> f64 {
+    Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
+        .and_then(|b| Reflect::get(&b, &"byteLength".into()))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .unwrap_or(0.0)
 }
 
 /// Installs the message handler and tells the page the worker is ready

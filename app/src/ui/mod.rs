@@ -36,6 +36,15 @@ impl Running {
     }
 }
 
+/// A report that arrived, with what the results page says about the run.
+struct Finished {
+    json: String,
+    engine: Engine,
+    size: f64,
+    started: f64,
+    memory: Option<f64>,
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let page = use_state(|| Page::Upload);
@@ -58,7 +67,13 @@ pub fn app() -> Html {
             progress.clone(),
         );
         Callback::from(
-            move |(json, engine, size, started): (String, Engine, f64, f64)| {
+            move |Finished {
+                      json,
+                      engine,
+                      size,
+                      started,
+                      memory,
+                  }: Finished| {
                 running.borrow_mut().stop();
                 progress.set(None);
                 match serde_json::from_str::<Report>(&json) {
@@ -69,6 +84,7 @@ pub fn app() -> Html {
                             engine,
                             file_size: size,
                             elapsed_ms: browser::now_ms() - started,
+                            worker_memory: memory,
                         }))));
                         error.set(None);
                         page.set(Page::Results);
@@ -187,9 +203,13 @@ pub fn app() -> Html {
                                 now_ms: browser::now_ms(),
                             }));
                         }
-                        WorkerEvent::Done(json) => {
-                            finish.emit((json, Engine::Browser, size, started))
-                        }
+                        WorkerEvent::Done { report, memory } => finish.emit(Finished {
+                            json: report,
+                            engine: Engine::Browser,
+                            size,
+                            started,
+                            memory: Some(memory),
+                        }),
                         WorkerEvent::Failed(message) => on_fail.emit(message),
                     });
                     match AnalysisJob::start(file, config, events) {
@@ -208,7 +228,13 @@ pub fn app() -> Html {
                     let (finish, fail, expire) = (finish.clone(), fail.clone(), expire.clone());
                     wasm_bindgen_futures::spawn_local(async move {
                         match api::analyze(&s, &file, &config, &signal).await {
-                            Ok(json) => finish.emit((json, Engine::Server, size, started)),
+                            Ok(json) => finish.emit(Finished {
+                                json,
+                                engine: Engine::Server,
+                                size,
+                                started,
+                                memory: None,
+                            }),
                             Err(ApiError::Unauthorized(m)) => expire.emit(m),
                             Err(ApiError::Failed(m)) => fail.emit(m),
                             Err(ApiError::Aborted) => {}

@@ -103,11 +103,13 @@ pub fn results_page(p: &ResultsProps) -> Html {
             </section>
             <Population loaded={p.loaded.clone()} />
             <LogTable loaded={p.loaded.clone()} />
-            <p class="hint run-info">{ format!(
-                "Analyzed {} {} in {:.1} s · {} · detector {} · seed {}",
+            <p class="hint run-info" data-testid="run-info" data-elapsed-ms={format!("{:.0}", l.elapsed_ms)}
+                data-worker-memory={l.worker_memory.map(|m| format!("{m:.0}")).unwrap_or_default()}>{ format!(
+                "Analyzed {} {} in {:.1} s{} · {} · detector {} · seed {}",
                 format::bytes(l.file_size),
                 if l.engine == Engine::Browser { "in this browser" } else { "on the server" },
                 l.elapsed_ms / 1000.0,
+                l.worker_memory.map(|m| format!(" (worker memory {})", format::bytes(m))).unwrap_or_default(),
                 if r.format == Format::Jsonl { "JSONL" } else { "CSV" },
                 detector::VERSION,
                 r.statistics.seed,
@@ -223,7 +225,11 @@ fn timeline(p: &SectionProps) -> Html {
     let lanes = r.timeline.len().min(MAX_LANES);
     // Each anomaly gets a lane (first to last event) above the histogram;
     // its busiest minute is marked across the histogram.
-    let lanes_height = if lanes > 0 { lanes as f64 * LANE_HEIGHT + 8.0 } else { 0.0 };
+    let lanes_height = if lanes > 0 {
+        lanes as f64 * LANE_HEIGHT + 8.0
+    } else {
+        0.0
+    };
     let f = Frame {
         height: ACTIVITY_FRAME.height + lanes_height,
         pad_top: ACTIVITY_FRAME.pad_top + lanes_height,

@@ -29,6 +29,8 @@ pub struct Loaded {
     pub engine: Engine,
     pub file_size: f64,
     pub elapsed_ms: f64,
+    /// The worker's wasm memory at the end (browser analysis only).
+    pub worker_memory: Option<f64>,
 }
 
 /// Shared handle to a [`Loaded`]; equal only to itself, so views re-render
