@@ -104,6 +104,29 @@ test('"try a sample" loads the bundled file and matches the CLI', async () => {
   await context.close();
 });
 
+test('a file dropped on the drop zone is analyzed', async () => {
+  const name = 'anomalous_exfiltration.jsonl';
+  const expected = cliReport(join(DATA, name), '--no-logs');
+  const content = readFileSync(join(DATA, name), 'utf8');
+  const { page, context, errors } = await openPage(browser, server.url);
+  const dataTransfer = await page.evaluateHandle(([text, fileName]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], fileName, { type: 'application/x-ndjson' }));
+    return dt;
+  }, [content, name]);
+  await page.dispatchEvent('[data-testid="dropzone"]', 'dragover', { dataTransfer });
+  assert.ok(await page.$eval('[data-testid="dropzone"]', (e) => e.classList.contains('dragging')));
+  await page.dispatchEvent('[data-testid="dropzone"]', 'drop', { dataTransfer });
+  await page.waitForSelector('[data-testid="results"]');
+  assert.equal(await page.getAttribute('[data-testid="risk-level"]', 'data-risk'), expected.risk_level);
+  assert.deepEqual(
+    await page.$$eval('[data-testid="anomaly-card"]', (els) => els.map((e) => e.dataset.entity)),
+    expected.anomalies.map((a) => a.entity),
+  );
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 describe('unusable files get a clear message', () => {
   test('a file with no valid line shows the detector\'s reason (same as the CLI)', async () => {
     const path = tempFile('broken.jsonl', 'this is not json\n{"time": "yesterday"}\n[1,2,3]\n');
