@@ -99,18 +99,26 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// An axis from 0 (every feature is non-negative, and a zero origin
-    /// keeps distances honest) to the largest value.
+    /// A linear axis runs from 0 (every feature is non-negative, and a zero
+    /// origin keeps distances honest) to the largest value; a log axis
+    /// (log10(1 + v)) from the decade below the smallest value, so values
+    /// bunched in one decade still spread out.
     pub fn fit(values: impl Iterator<Item = f64>, log: bool) -> Axis {
-        let min = 0.0;
-        let mut max = f64::NEG_INFINITY;
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for v in values {
             let v = if log { (1.0 + v.max(0.0)).log10() } else { v };
-            max = max.max(v);
+            lo = lo.min(v);
+            hi = hi.max(v);
         }
-        if !max.is_finite() || max < 1e-12 {
-            max = 1.0;
+        if !hi.is_finite() {
+            return Axis {
+                min: 0.0,
+                max: 1.0,
+                log,
+            };
         }
+        let min = if log { lo.floor().max(0.0) } else { 0.0 };
+        let max = if hi - min < 1e-12 { min + 1.0 } else { hi };
         Axis { min, max, log }
     }
 
@@ -229,12 +237,15 @@ mod tests {
 
     #[test]
     fn log_axis_spreads_heavy_tails_and_constant_axis_is_safe() {
-        let ax = Axis::fit([9.0, 99.0].into_iter(), true);
-        assert_eq!(ax.unit(0.0), 0.0, "axes start at zero");
+        let ax = Axis::fit([0.0, 9.0, 99.0].into_iter(), true);
         assert!((ax.unit(9.0) - 0.5).abs() < 1e-9);
         assert!((ax.value_at(0.5) - 9.0).abs() < 1e-9);
+        // Values within one decade start at that decade, not at zero.
+        let bunched = Axis::fit([499_999.0, 1_099_999.0].into_iter(), true);
+        assert_eq!(bunched.min, 5.0);
+        assert!(bunched.unit(499_999.0) > 0.5);
         let lin = Axis::fit([3.0, 6.0].into_iter(), false);
-        assert_eq!(lin.unit(3.0), 0.5);
+        assert_eq!(lin.unit(3.0), 0.5, "linear axes start at zero");
         let zeros = Axis::fit([0.0, 0.0].into_iter(), false);
         assert_eq!(zeros.unit(0.0), 0.0);
         let empty = Axis::fit(std::iter::empty(), false);

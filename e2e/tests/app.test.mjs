@@ -73,6 +73,7 @@ describe('in-browser analysis of every sample file', () => {
       }
       await page.click('[data-testid="filter-all"]');
       assert.match(await page.textContent('[data-testid="page-info"]'), new RegExp(`· ${thousands(expected.total_logs)} rows$`));
+      if (name === 'baseline_small.jsonl') await screenshot(page, 'results-baseline_small');
       if (expected.total_logs > 100) {
         await page.click('[data-testid="page-next"]');
         assert.match(await page.textContent('[data-testid="page-info"]'), /^Page 2 of /);

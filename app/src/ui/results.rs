@@ -398,7 +398,7 @@ const SCATTER_FRAME: Frame = Frame {
     pad_left: 64.0,
     pad_bottom: 40.0,
     pad_top: 12.0,
-    pad_right: 16.0,
+    pad_right: 40.0,
 };
 
 #[function_component(Population)]
