@@ -66,9 +66,16 @@ async fn text(response: &Response) -> Result<String, ApiError> {
 async fn failure(response: &Response) -> ApiError {
     let status = response.status();
     let body = text(response).await.unwrap_or_default();
-    let message = serde_json::from_str::<ErrorBody>(&body)
-        .map(|b| b.error)
-        .unwrap_or_else(|_| format!("the server answered {status} {}", response.status_text()));
+    let message = match serde_json::from_str::<ErrorBody>(&body) {
+        Ok(b) => b.error,
+        // A plain static host has no API: say so rather than "404".
+        Err(_) if matches!(status, 404 | 405 | 501) => {
+            "there is no signaltrace server at this address (the app is served as static \
+             files); in-browser analysis works without one"
+                .to_string()
+        }
+        Err(_) => format!("the server answered {status} {}", response.status_text()),
+    };
     match status {
         401 => ApiError::Unauthorized(message),
         _ => ApiError::Failed(message),

@@ -241,6 +241,22 @@ test('a large file streams with progress, can be cancelled, and completes in the
   await context.close();
 });
 
+test('sign-in with no server behind the app says there is none', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.click('text=Server sign-in');
+  await page.waitForSelector('#login-email');
+  await screenshot(page, 'login', false);
+  await page.fill('#login-email', 'analyst@tenex.ai');
+  await page.fill('#login-password', 'password123');
+  await page.click('[data-testid="login-submit"]');
+  const err = await page.waitForSelector('[data-testid="login-error"]');
+  assert.match(await err.textContent(), /no signaltrace server at this address/);
+  await page.click('text=Back to in-browser analysis');
+  await page.waitForSelector('[data-testid="dropzone"]');
+  assert.equal(await page.isChecked('[data-testid="server-switch"]'), false);
+  await context.close();
+});
+
 test('the layout holds on a large monitor and is keyboard operable', async () => {
   // Its own browser: a file chooser opened from the keyboard needs a page
   // that has had no other windows before it (seen flaky otherwise).
