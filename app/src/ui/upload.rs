@@ -157,6 +157,21 @@ pub fn upload_page(p: &UploadProps) -> Html {
                 }
                 <h2 class="section-title">{"Try a sample"}</h2>
                 <ul class="samples">{ for samples }</ul>
+                <h2 class="section-title">{"How signaltrace decides"}</h2>
+                <div class="method-grid">
+                    <div class="method">
+                        <h3>{"Behaviour per client"}</h3>
+                        <p>{"Events are grouped by client IP (or user). Each gets five features: peak requests per minute, deny rate, bytes transferred, distinct hosts and off-hours share."}</p>
+                    </div>
+                    <div class="method">
+                        <h3>{"Threshold rules"}</h3>
+                        <p>{"High Burst, High Deny Rate, Extreme Data Transfer, High Unique Hosts and High Off-Hours Activity fire at the thresholds set on the right."}</p>
+                    </div>
+                    <div class="method">
+                        <h3>{"Isolation Forest"}</h3>
+                        <p>{"With 20 or more clients, a seeded Isolation Forest scores how easily each one is isolated; the rarest are statistical outliers. Rules and score set severity and confidence."}</p>
+                    </div>
+                </div>
             </section>
             <SettingsPanel settings={p.settings.clone()} on_change={p.on_settings.clone()} on_reset={p.on_reset_settings.clone()} />
         </div>
