@@ -14,13 +14,14 @@
 //! In server mode [`api`] posts the file to `/api/analyze` instead and the same
 //! results view draws the answer.
 //!
-//! The pure modules — [`settings`] (the panel's values and the config they
+//! The pure modules — [`flow`] (which screen, as a state machine), [`settings`] (the panel's values and the config they
 //! make), [`export`] (CSV of anomalies), [`logs`] (raw-log filter and pages),
 //! [`chart`] (chart geometry) and [`format`] — compile natively and are
 //! unit-tested with `cargo test`; everything touching the browser is wasm32-only.
 
 pub mod chart;
 pub mod export;
+pub mod flow;
 pub mod format;
 pub mod intake;
 pub mod logs;

@@ -1,5 +1,7 @@
-//! The views. [`App`] owns the state ([`state`]) and the side effects
-//! (worker, server calls); the page components only draw and call back.
+//! The views. [`App`] holds the state — the screen as a [`Flow`] reducer,
+//! plus settings, session and the loaded report — and performs the side
+//! effects (worker, server calls, storage); the page components only draw
+//! and call back.
 
 mod login;
 mod progress;
@@ -16,9 +18,10 @@ use yew::prelude::*;
 use crate::analysis::{AnalysisJob, WorkerEvent};
 use crate::api::{self, ApiError};
 use crate::browser::{self, Session};
+use crate::flow::{Engine, Event, Flow, Page, Progress};
 use crate::intake;
 use crate::settings::{logs_mode_for, Settings};
-use state::{Engine, Loaded, LoadedRef, Page, Progress};
+use state::{Loaded, LoadedRef};
 
 /// Where a running analysis can be stopped.
 #[derive(Default)]
@@ -45,133 +48,109 @@ struct Finished {
     memory: Option<f64>,
 }
 
+/// The [`Flow`] as Yew state: every change goes through [`Flow::apply`].
+#[derive(Default, PartialEq)]
+struct FlowState(Flow);
+
+impl Reducible for FlowState {
+    type Action = Event;
+
+    fn reduce(self: Rc<Self>, event: Event) -> Rc<Self> {
+        let mut next = self.0.clone();
+        next.apply(event);
+        Rc::new(FlowState(next))
+    }
+}
+
+/// A callback that ignores its argument and dispatches `event`.
+fn send<T: 'static>(emit: &UseReducerDispatcher<FlowState>, event: Event) -> Callback<T> {
+    let emit = emit.clone();
+    Callback::from(move |_: T| emit.dispatch(event.clone()))
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
-    let page = use_state(|| Page::Upload);
+    let flow = use_reducer(FlowState::default);
     let settings = use_state(browser::load_settings);
     let session = use_state(browser::load_session);
-    let server_mode = use_state(|| false);
-    let error = use_state(|| None::<String>);
-    let login_message = use_state(|| None::<String>);
-    let progress = use_state(|| None::<Progress>);
     let loaded = use_state(|| None::<LoadedRef>);
     let running = use_mut_ref(Running::default);
+    let emit = flow.dispatcher();
 
     // A report arrived (from the worker or the server).
     let finish = {
-        let (page, loaded, error, running, progress) = (
-            page.clone(),
-            loaded.clone(),
-            error.clone(),
-            running.clone(),
-            progress.clone(),
-        );
-        Callback::from(
-            move |Finished {
-                      json,
-                      engine,
-                      size,
-                      started,
-                      memory,
-                  }: Finished| {
-                running.borrow_mut().stop();
-                progress.set(None);
-                match serde_json::from_str::<Report>(&json) {
-                    Ok(report) => {
-                        loaded.set(Some(LoadedRef(Rc::new(Loaded {
-                            report,
-                            json,
-                            engine,
-                            file_size: size,
-                            elapsed_ms: browser::now_ms() - started,
-                            worker_memory: memory,
-                        }))));
-                        error.set(None);
-                        page.set(Page::Results);
-                    }
-                    Err(e) => {
-                        error.set(Some(format!("The report could not be read: {e}")));
-                        page.set(Page::Upload);
-                    }
-                }
-            },
-        )
-    };
-
-    let fail = {
-        let (page, error, running, progress) = (
-            page.clone(),
-            error.clone(),
-            running.clone(),
-            progress.clone(),
-        );
-        Callback::from(move |message: String| {
+        let (emit, loaded, running) = (emit.clone(), loaded.clone(), running.clone());
+        Callback::from(move |f: Finished| {
             running.borrow_mut().stop();
-            progress.set(None);
-            error.set(Some(message));
-            page.set(Page::Upload);
+            match serde_json::from_str::<Report>(&f.json) {
+                Ok(report) => {
+                    loaded.set(Some(LoadedRef(Rc::new(Loaded {
+                        report,
+                        json: f.json,
+                        engine: f.engine,
+                        file_size: f.size,
+                        elapsed_ms: browser::now_ms() - f.started,
+                        worker_memory: f.memory,
+                    }))));
+                    emit.dispatch(Event::Finished);
+                }
+                Err(e) => {
+                    emit.dispatch(Event::Failed(format!("The report could not be read: {e}")))
+                }
+            }
         })
     };
-
-    let expire = {
-        let (page, session, login_message, running, progress) = (
-            page.clone(),
-            session.clone(),
-            login_message.clone(),
-            running.clone(),
-            progress.clone(),
-        );
-        Callback::from(move |message: String| {
+    let fail = {
+        let (emit, running) = (emit.clone(), running.clone());
+        Callback::from(move |why: String| {
             running.borrow_mut().stop();
-            progress.set(None);
+            emit.dispatch(Event::Failed(why));
+        })
+    };
+    let session_ended = {
+        let (emit, running, session) = (emit.clone(), running.clone(), session.clone());
+        Callback::from(move |why: String| {
+            running.borrow_mut().stop();
             browser::clear_session();
             session.set(None);
-            login_message.set(Some(format!(
-                "Your session has ended ({message}). Sign in again to analyze on the server."
-            )));
-            page.set(Page::Login);
+            emit.dispatch(Event::SessionEnded(why));
         })
     };
 
     let analyze = {
-        let (page, settings, session, server_mode, error, progress, running, login_message) = (
-            page.clone(),
+        let (emit, settings, session, running) = (
+            emit.clone(),
             settings.clone(),
             session.clone(),
-            server_mode.clone(),
-            error.clone(),
-            progress.clone(),
             running.clone(),
-            login_message.clone(),
         );
-        let (finish, fail, expire) = (finish.clone(), fail.clone(), expire.clone());
+        let server_mode = flow.0.server_mode;
         Callback::from(move |file: File| {
-            let name = file.name();
-            let size = file.size();
-            if let Err(e) = intake::precheck(&name, size) {
-                error.set(Some(e));
+            let (name, size) = (file.name(), file.size());
+            if let Err(why) = intake::precheck(&name, size) {
+                emit.dispatch(Event::Refused(why));
                 return;
             }
             let config = match settings.to_config_json(logs_mode_for(size as u64)) {
                 Ok(c) => c,
-                Err(e) => {
-                    error.set(Some(format!("Check the settings: {e}")));
+                Err(why) => {
+                    emit.dispatch(Event::Refused(format!("Check the settings: {why}")));
                     return;
                 }
             };
-            let engine = if *server_mode {
+            let engine = if server_mode {
                 Engine::Server
             } else {
                 Engine::Browser
             };
-            if engine == Engine::Server && session.is_none() {
-                login_message.set(Some("Sign in to analyze files on the server.".into()));
-                page.set(Page::Login);
+            let server_session = (*session).clone();
+            if engine == Engine::Server && server_session.is_none() {
+                emit.dispatch(Event::SignInNeeded);
                 return;
             }
             running.borrow_mut().stop();
             let started = browser::now_ms();
-            progress.set(Some(Progress {
+            emit.dispatch(Event::Started(Progress {
                 file_name: name,
                 engine,
                 bytes: 0.0,
@@ -180,99 +159,80 @@ pub fn app() -> Html {
                 started_ms: started,
                 now_ms: started,
             }));
-            error.set(None);
-            page.set(Page::Analyzing);
-            match engine {
-                Engine::Browser => {
-                    let (progress, finish, on_fail) =
-                        (progress.clone(), finish.clone(), fail.clone());
-                    let file_name = file.name();
-                    let events = Callback::from(move |ev: WorkerEvent| match ev {
-                        WorkerEvent::Progress {
-                            bytes,
-                            total,
-                            lines,
-                        } => {
-                            progress.set(Some(Progress {
-                                file_name: file_name.clone(),
-                                engine: Engine::Browser,
-                                bytes,
-                                total,
-                                lines,
-                                started_ms: started,
-                                now_ms: browser::now_ms(),
-                            }));
-                        }
-                        WorkerEvent::Done { report, memory } => finish.emit(Finished {
-                            json: report,
-                            engine: Engine::Browser,
-                            size,
-                            started,
-                            memory: Some(memory),
-                        }),
-                        WorkerEvent::Failed(message) => on_fail.emit(message),
-                    });
-                    match AnalysisJob::start(file, config, events) {
-                        Ok(job) => running.borrow_mut().job = Some(job),
-                        Err(e) => fail.emit(e),
-                    }
+            let done = {
+                let finish = finish.clone();
+                move |json: String, memory: Option<f64>| {
+                    finish.emit(Finished {
+                        json,
+                        engine,
+                        size,
+                        started,
+                        memory,
+                    })
                 }
-                Engine::Server => {
-                    let Some(s) = (*session).clone() else { return };
+            };
+            match (engine, server_session) {
+                (Engine::Server, Some(s)) => {
                     let Ok(controller) = AbortController::new() else {
                         fail.emit("this browser cannot cancel requests".into());
                         return;
                     };
                     let signal = controller.signal();
                     running.borrow_mut().abort = Some(controller);
-                    let (finish, fail, expire) = (finish.clone(), fail.clone(), expire.clone());
+                    let (fail, session_ended) = (fail.clone(), session_ended.clone());
                     wasm_bindgen_futures::spawn_local(async move {
                         match api::analyze(&s, &file, &config, &signal).await {
-                            Ok(json) => finish.emit(Finished {
-                                json,
-                                engine: Engine::Server,
-                                size,
-                                started,
-                                memory: None,
-                            }),
-                            Err(ApiError::Unauthorized(m)) => expire.emit(m),
-                            Err(ApiError::Failed(m)) => fail.emit(m),
+                            Ok(json) => done(json, None),
+                            Err(ApiError::Unauthorized(why)) => session_ended.emit(why),
+                            Err(ApiError::Failed(why)) => fail.emit(why),
                             Err(ApiError::Aborted) => {}
                         }
                     });
+                }
+                _ => {
+                    let (emit, fail_cb) = (emit.clone(), fail.clone());
+                    let events = Callback::from(move |ev: WorkerEvent| match ev {
+                        WorkerEvent::Progress {
+                            bytes,
+                            total,
+                            lines,
+                        } => emit.dispatch(Event::Progressed {
+                            bytes,
+                            total,
+                            lines,
+                            now_ms: browser::now_ms(),
+                        }),
+                        WorkerEvent::Done { report, memory } => done(report, Some(memory)),
+                        WorkerEvent::Failed(why) => fail_cb.emit(why),
+                    });
+                    match AnalysisJob::start(file, config, events) {
+                        Ok(job) => running.borrow_mut().job = Some(job),
+                        Err(why) => fail.emit(why),
+                    }
                 }
             }
         })
     };
 
     let on_sample = {
-        let (analyze, error) = (analyze.clone(), error.clone());
+        let (analyze, emit) = (analyze.clone(), emit.clone());
         Callback::from(move |name: String| {
-            let (analyze, error) = (analyze.clone(), error.clone());
+            let (analyze, emit) = (analyze.clone(), emit.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::sample(&name).await {
                     Ok(file) => analyze.emit(file),
-                    Err(e) => error.set(Some(e)),
+                    Err(why) => emit.dispatch(Event::Refused(why)),
                 }
             });
         })
     };
-
     let on_cancel = {
-        let (page, running, progress, error) = (
-            page.clone(),
-            running.clone(),
-            progress.clone(),
-            error.clone(),
-        );
+        let (emit, running) = (emit.clone(), running.clone());
         Callback::from(move |_| {
             running.borrow_mut().stop();
-            progress.set(None);
-            error.set(Some("Analysis cancelled.".into()));
-            page.set(Page::Upload);
+            emit.dispatch(Event::Cancelled);
         })
     };
-
     let on_settings = {
         let settings = settings.clone();
         Callback::from(move |s: Settings| {
@@ -287,107 +247,68 @@ pub fn app() -> Html {
             settings.set(Settings::default());
         })
     };
-
+    let signed_in = session.is_some();
     let on_server_mode = {
-        let (server_mode, session, page, login_message) = (
-            server_mode.clone(),
-            session.clone(),
-            page.clone(),
-            login_message.clone(),
-        );
-        Callback::from(move |on: bool| {
-            server_mode.set(on);
-            if on && session.is_none() {
-                login_message.set(Some("Sign in to analyze files on the server.".into()));
-                page.set(Page::Login);
-            }
-        })
+        let emit = emit.clone();
+        Callback::from(move |on: bool| emit.dispatch(Event::ServerModeChanged { on, signed_in }))
     };
-
     let on_login = {
-        let (session, page, login_message) = (session.clone(), page.clone(), login_message.clone());
+        let (emit, session) = (emit.clone(), session.clone());
         Callback::from(move |s: Session| {
             browser::save_session(&s);
             session.set(Some(s));
-            login_message.set(None);
-            page.set(Page::Upload);
+            emit.dispatch(Event::SignedIn);
         })
     };
     let on_login_cancel = {
-        let (page, server_mode, login_message) =
-            (page.clone(), server_mode.clone(), login_message.clone());
-        Callback::from(move |_| {
-            if session_missing() {
-                server_mode.set(false);
-            }
-            login_message.set(None);
-            page.set(Page::Upload);
-        })
+        let emit = emit.clone();
+        Callback::from(move |_| emit.dispatch(Event::LoginDismissed { signed_in }))
     };
     let on_logout = {
-        let (session, page, server_mode, login_message) = (
-            session.clone(),
-            page.clone(),
-            server_mode.clone(),
-            login_message.clone(),
-        );
+        let (emit, session) = (emit.clone(), session.clone());
         Callback::from(move |_| {
             browser::clear_session();
             session.set(None);
-            server_mode.set(false);
-            login_message.set(Some("You have signed out.".into()));
-            page.set(Page::Login);
+            emit.dispatch(Event::SignedOut);
         })
     };
-    let on_new = {
-        let page = page.clone();
-        Callback::from(move |_| page.set(Page::Upload))
-    };
-    let on_show_login = {
-        let (page, login_message) = (page.clone(), login_message.clone());
-        Callback::from(move |_| {
-            login_message.set(None);
-            page.set(Page::Login)
-        })
-    };
+    let to = |event: Event| send(&emit, event);
 
-    let body = match *page {
+    let f = &flow.0;
+    let body = match f.page {
         Page::Upload => html! {
             <upload::UploadPage
                 settings={(*settings).clone()}
-                server_mode={*server_mode}
-                signed_in={session.is_some()}
-                error={(*error).clone()}
-                has_results={loaded.is_some()}
-                on_file={analyze.clone()}
+                server_mode={f.server_mode}
+                signed_in={signed_in}
+                error={f.error.clone()}
+                has_results={f.has_results}
+                on_file={analyze}
                 on_sample={on_sample}
                 on_settings={on_settings}
                 on_reset_settings={on_reset_settings}
                 on_server_mode={on_server_mode}
-                on_show_results={
-                    let page = page.clone();
-                    Callback::from(move |_| page.set(Page::Results))
-                }
+                on_show_results={to(Event::ShowResults)}
             />
         },
-        Page::Analyzing => match (*progress).clone() {
+        Page::Analyzing => match f.progress.clone() {
             Some(p) => html! { <progress::ProgressPage progress={p} on_cancel={on_cancel} /> },
             None => html! {},
         },
         Page::Results => match (*loaded).clone() {
-            Some(l) => html! { <results::ResultsPage loaded={l} on_new={on_new} /> },
+            Some(l) => html! { <results::ResultsPage loaded={l} on_new={to(Event::ShowUpload)} /> },
             None => html! {},
         },
         Page::Login => html! {
             <login::LoginPage
-                message={(*login_message).clone()}
+                message={f.login_message.clone()}
                 on_login={on_login}
                 on_cancel={on_login_cancel}
             />
         },
     };
 
-    let mode = if *server_mode {
+    let mode = if f.server_mode {
         html! { <span class="mode-pill server" data-testid="mode">{"Server analysis"}</span> }
     } else {
         html! { <span class="mode-pill local" data-testid="mode">{"In-browser · files never leave this machine"}</span> }
@@ -399,8 +320,8 @@ pub fn app() -> Html {
                 <button class="btn btn-ghost" data-testid="logout" onclick={on_logout}>{"Sign out"}</button>
             </div>
         },
-        None if *page != Page::Login => html! {
-            <button class="btn btn-ghost" onclick={on_show_login}>{"Server sign-in"}</button>
+        None if f.page != Page::Login => html! {
+            <button class="btn btn-ghost" onclick={send::<MouseEvent>(&emit, Event::ShowLogin)}>{"Server sign-in"}</button>
         },
         None => html! {},
     };
@@ -423,8 +344,4 @@ pub fn app() -> Html {
             </footer>
         </>
     }
-}
-
-fn session_missing() -> bool {
-    browser::load_session().is_none()
 }

@@ -4,21 +4,7 @@ use std::rc::Rc;
 
 use detector::Report;
 
-/// Which screen is up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Page {
-    Upload,
-    Analyzing,
-    Results,
-    Login,
-}
-
-/// Where the analysis ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Browser,
-    Server,
-}
+pub use crate::flow::{Engine, Page, Progress};
 
 /// A finished analysis: the parsed report and its JSON exactly as produced
 /// (the JSON export hands that text out unchanged).
@@ -41,28 +27,6 @@ pub struct LoadedRef(pub Rc<Loaded>);
 impl PartialEq for LoadedRef {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// The analysis in flight.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Progress {
-    pub file_name: String,
-    pub engine: Engine,
-    pub bytes: f64,
-    pub total: f64,
-    pub lines: f64,
-    pub started_ms: f64,
-    pub now_ms: f64,
-}
-
-impl Progress {
-    pub fn fraction(&self) -> f64 {
-        if self.total > 0.0 {
-            (self.bytes / self.total).clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
     }
 }
 
