@@ -27,6 +27,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 const MAX_ACTIVITY_BUCKETS: i64 = 1440;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null, hashmap_as_object))]
 pub struct Report {
     pub schema_version: u32,
     pub filename: Option<String>,
@@ -63,6 +65,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct DetectionBreakdown {
     pub rule_based: u64,
     pub statistical: u64,
@@ -71,6 +74,7 @@ pub struct DetectionBreakdown {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct TimeRange {
     pub start: String,
     pub end: String,
@@ -80,6 +84,7 @@ pub struct TimeRange {
 /// The local hour of day (per `config.off_hours.utc_offset_minutes`) with
 /// the most events; ties go to the earliest hour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct PeakActivity {
     pub hour: u32,
     pub event_count: u64,
@@ -88,6 +93,7 @@ pub struct PeakActivity {
 /// Events over time, for a chart: `counts[i]` events in
 /// [start + i·bucket_seconds, start + (i+1)·bucket_seconds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Activity {
     pub start: String,
     pub bucket_seconds: u64,
@@ -95,6 +101,8 @@ pub struct Activity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct TimelineEntry {
     /// When the entity was first seen.
     pub timestamp: String,
@@ -110,6 +118,7 @@ pub struct TimelineEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FeatureValues {
     pub requests_per_minute_peak: f64,
     pub deny_rate: f64,
@@ -142,12 +151,15 @@ impl FeatureValues {
 
 /// One feature's share of the splits on an entity's isolating paths.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FeatureContribution {
     pub feature: String,
     pub share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct Anomaly {
     pub entity: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +183,8 @@ pub struct Anomaly {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct EntityReport {
     pub entity: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,6 +202,7 @@ pub struct EntityReport {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum StatisticsStatus {
     Ran,
@@ -195,6 +210,8 @@ pub enum StatisticsStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct Statistics {
     pub status: StatisticsStatus,
     /// Why the forest did not run.
@@ -213,6 +230,7 @@ pub struct Statistics {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct LineCounts {
     /// Every line of the input: accepted + rejected + blank + header.
     pub total: u64,
@@ -224,6 +242,7 @@ pub struct LineCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ParseError {
     pub line: u64,
     pub kind: RejectKind,
@@ -231,6 +250,8 @@ pub struct ParseError {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct LogRow {
     pub line: u64,
     pub time: String,
