@@ -93,34 +93,44 @@ fn report_to_js(report: &Report) -> Result<JsValue, JsValue> {
     to_js(report)
 }
 
-/// Calls `f` with the bytes of a string (as UTF-8), an `ArrayBuffer` or any
-/// `ArrayBuffer` view (`Uint8Array`, Node's `Buffer`, `DataView`, …).
-fn with_bytes<R>(
+/// Bytes copied from JavaScript into WebAssembly memory at a time. Large
+/// inputs are pushed piece by piece through one buffer of this size, so
+/// analyzing a 400 MB `Uint8Array` does not grow the (never shrinking)
+/// WebAssembly memory by 400 MB.
+const COPY_PIECE: u32 = 4 << 20;
+
+/// Pushes `input` into `analyzer`: a string (as UTF-8), an `ArrayBuffer` or
+/// any `ArrayBuffer` view (`Uint8Array`, Node's `Buffer`, `DataView`, …).
+fn push_js(
+    analyzer: &mut crate::Analyzer,
     input: &JsValue,
     scratch: &mut Vec<u8>,
-    f: impl FnOnce(&[u8]) -> R,
-) -> Result<R, JsValue> {
+) -> Result<(), JsValue> {
     if let Some(text) = input.as_string() {
-        return Ok(f(text.as_bytes()));
+        return Ok(analyzer.push(text.as_bytes())?);
     }
-    let view = if input.is_instance_of::<js_sys::ArrayBuffer>() {
-        Uint8Array::new(input)
+    let (buffer, offset, length) = if input.is_instance_of::<js_sys::ArrayBuffer>() {
+        let buffer: &js_sys::ArrayBuffer = input.unchecked_ref();
+        (buffer.clone(), 0, buffer.byte_length())
     } else if js_sys::ArrayBuffer::is_view(input) {
+        // Every view has these three getters; read them as a Uint8Array's.
         let view: &Uint8Array = input.unchecked_ref();
-        Uint8Array::new_with_byte_offset_and_length(
-            &view.buffer(),
-            view.byte_offset(),
-            view.byte_length(),
-        )
+        (view.buffer(), view.byte_offset(), view.byte_length())
     } else {
         return Err(type_error(
             "input must be a string, a Uint8Array or an ArrayBuffer",
         ));
     };
-    scratch.clear();
-    scratch.resize(view.length() as usize, 0);
-    view.copy_to(scratch);
-    Ok(f(scratch))
+    let mut at = 0;
+    while at < length {
+        let n = COPY_PIECE.min(length - at);
+        let piece = Uint8Array::new_with_byte_offset_and_length(&buffer, offset + at, n);
+        scratch.resize(n as usize, 0);
+        piece.copy_to(scratch);
+        analyzer.push(scratch)?;
+        at += n;
+    }
+    Ok(())
 }
 
 /// A JS `Error` with `message`.
@@ -149,8 +159,7 @@ pub fn analyze(
     #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let mut analyzer = Options::from_js(&options.unwrap_or(JsValue::UNDEFINED))?.analyzer()?;
-    let mut scratch = Vec::new();
-    with_bytes(&input, &mut scratch, |bytes| analyzer.push(bytes))??;
+    push_js(&mut analyzer, &input, &mut Vec::new())?;
     report_to_js(&analyzer.finish()?)
 }
 
@@ -163,7 +172,7 @@ pub struct StreamingAnalyzer {
     inner: Option<crate::Analyzer>,
     bytes_seen: u64,
     lines_seen: u64,
-    /// Reused copy buffer for chunks that arrive as JS arrays.
+    /// Reused copy buffer for chunks that arrive as bytes.
     scratch: Vec<u8>,
 }
 
@@ -191,7 +200,7 @@ impl StreamingAnalyzer {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] chunk: JsValue,
     ) -> Result<(), JsValue> {
         let inner = self.inner.as_mut().ok_or_else(finished)?;
-        with_bytes(&chunk, &mut self.scratch, |bytes| inner.push(bytes))??;
+        push_js(inner, &chunk, &mut self.scratch)?;
         self.bytes_seen = inner.bytes_seen();
         self.lines_seen = inner.lines_seen();
         Ok(())

@@ -336,3 +336,31 @@ fn generate_gives_the_cli_sample_bytes() {
 fn version_is_the_crate_version() {
     assert_eq!(wasm::version(), detector::VERSION);
 }
+
+#[wasm_bindgen_test]
+fn inputs_larger_than_one_copy_piece_are_read_whole() {
+    // Over 4 MiB (the bindings copy that much at a time), in a view that
+    // starts at an odd offset so piece boundaries fall mid-line.
+    let mut bytes = Vec::new();
+    while bytes.len() <= 9 << 20 {
+        bytes.extend(sample("baseline_large.jsonl", bytes.len() as u64).unwrap());
+    }
+    let mut padded = vec![b'\n'; 3];
+    padded.extend_from_slice(&bytes);
+    let buffer = Uint8Array::from(&padded[..]).buffer();
+    let view = Uint8Array::new_with_byte_offset_and_length(&buffer, 3, bytes.len() as u32);
+    let options = js(r#"{"filename": "big.jsonl", "logs": "anomalous"}"#);
+    let mut config = Config::default();
+    config.logs = detector::LogsMode::Anomalous;
+    let expected = native_report(&bytes, &config, "big.jsonl");
+    let got = wasm::analyze(view.clone().into(), Some(options.clone())).unwrap();
+    assert_same(&canonical(json_of(&got)), &expected, "analyze");
+    let mut analyzer = wasm::StreamingAnalyzer::new(Some(options)).unwrap();
+    analyzer.push(view.into()).unwrap();
+    assert_eq!(analyzer.bytes_seen(), bytes.len() as f64);
+    assert_same(
+        &canonical(json_of(&analyzer.finish().unwrap())),
+        &expected,
+        "Analyzer",
+    );
+}

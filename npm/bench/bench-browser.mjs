@@ -1,15 +1,17 @@
 // Throughput of the npm package in headless Chromium (the browser entry,
-// index.js, as a page imports it).
+// index.js, as a page imports it) against the native CLI on one thread.
 //
 //   target/release/signaltrace generate --events 1000000 --out target/bench/events-1m.jsonl
-//   scripts/build-npm.sh
+//   cargo build --release -p signaltrace && scripts/build-npm.sh
 //   node npm/bench/bench-browser.mjs [FILE] [--runs N]
 //
-// Serves npm/pkg and the file on 127.0.0.1, loads them in Chromium
+// Serves npm/pkg and the file on 127.0.0.1, opens a page in Chromium
 // (/usr/bin/chromium or $CHROMIUM, driven by playwright-core), fetches the
-// file into memory (not timed), then times, best of N runs:
-//   analyze  `analyze(bytes, { logs: 'none' })` — one call
-//   stream   `Analyzer` fed 4 MiB chunks, logs none
+// file into the page (not timed), then each round runs back to back:
+//   native   `signaltrace analyze --threads 1 --no-logs FILE` (bench/native.mjs)
+//   analyze  `analyze(bytes, { logs: 'none' })` in the page
+//   stream   an `Analyzer` fed 4 MiB chunks in the page, logs none
+// and prints, per engine, the best of N rounds as one JSON line.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +19,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { CHROMIUM_ARGS, serveStatic } from '../test/helpers.mjs';
+import { runNative, summarize } from './native.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
+const rounds = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
 const file = args[0] ?? `${root}target/bench/events-1m.jsonl`;
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -35,49 +38,38 @@ const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
   await page.goto(`${server.url}/pkg/README.md`);
-  const version = browser.version();
-  const measured = await page.evaluate(
-    async ({ name, runs }) => {
-      const { analyze, Analyzer } = await import('/pkg/index.js');
-      const bytes = new Uint8Array(await (await fetch(`/bench/${name}`)).arrayBuffer());
+  await page.evaluate(async (name) => {
+    globalThis.signaltrace = await import('/pkg/index.js');
+    globalThis.input = new Uint8Array(await (await fetch(`/bench/${name}`)).arrayBuffer());
+  }, basename(file));
+  const inPage = (mode) =>
+    page.evaluate((mode) => {
+      const { analyze, Analyzer } = globalThis.signaltrace;
+      const bytes = globalThis.input;
       const CHUNK = 4 << 20;
-      const time = (fn) => {
-        const seconds = [];
-        let events = 0;
-        for (let i = 0; i < runs; i++) {
-          const start = performance.now();
-          events = fn();
-          seconds.push((performance.now() - start) / 1000);
-        }
-        return { seconds, events };
-      };
-      return {
-        analyze: time(() => analyze(bytes, { logs: 'none' }).total_logs),
-        stream: time(() => {
-          const analyzer = new Analyzer({ logs: 'none' });
-          for (let at = 0; at < bytes.length; at += CHUNK) analyzer.push(bytes.subarray(at, at + CHUNK));
-          return analyzer.finish().total_logs;
-        }),
-      };
-    },
-    { name: basename(file), runs },
-  );
-  console.log(`\n${(size / 1e6).toFixed(1)} MB, best of ${runs}`);
-  for (const [what, label] of [
-    ['analyze', 'analyze()'],
-    ['stream', 'Analyzer 4 MiB chunks'],
-  ]) {
-    const { seconds, events } = measured[what];
-    const best = Math.min(...seconds);
-    const result = {
-      engine: `chromium ${version} ${label}`,
-      seconds: +best.toFixed(3),
-      mb_per_s: +(size / 1e6 / best).toFixed(1),
-      events_per_s: Math.round(events / best),
-      runs: seconds.map((s) => +s.toFixed(3)),
-    };
-    console.log(JSON.stringify(result));
+      const start = performance.now();
+      let events;
+      if (mode === 'analyze') {
+        events = analyze(bytes, { logs: 'none' }).total_logs;
+      } else {
+        const analyzer = new Analyzer({ logs: 'none' });
+        for (let at = 0; at < bytes.length; at += CHUNK) analyzer.push(bytes.subarray(at, at + CHUNK));
+        events = analyzer.finish().total_logs;
+      }
+      return { seconds: (performance.now() - start) / 1000, events };
+    }, mode);
+
+  const runs = { native: [], analyze: [], stream: [] };
+  for (let i = 0; i < rounds; i++) {
+    runs.native.push(runNative(file));
+    runs.analyze.push(await inPage('analyze'));
+    runs.stream.push(await inPage('stream'));
   }
+  const version = browser.version();
+  console.log(`${(size / 1e6).toFixed(1)} MB, best of ${rounds} rounds`);
+  const native = summarize('native --threads 1', runs.native, size);
+  summarize(`chromium ${version} analyze()`, runs.analyze, size, native);
+  summarize(`chromium ${version} Analyzer 4 MiB chunks`, runs.stream, size, native);
 } finally {
   await browser.close();
   await server.close();
