@@ -215,13 +215,12 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     let progress = io::stderr().is_terminal() && size.is_some_and(|s| s > 64 << 20);
     let started = Instant::now();
     loop {
-        let mut buf = vec![0u8; READ_CHUNK];
-        let n = read_full(&mut reader, &mut buf)
+        let mut buf = Vec::with_capacity(READ_CHUNK);
+        read_chunk(&mut reader, &mut buf)
             .map_err(|e| Fail(format!("cannot read {}: {e}", a.file)))?;
-        if n == 0 {
+        if buf.is_empty() {
             break;
         }
-        buf.truncate(n);
         analyzer.push_owned(buf)?;
         if progress {
             let total = size.unwrap_or(0).max(1);
@@ -258,18 +257,10 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     }
 }
 
-/// Reads until `buf` is full or the input ends.
-fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
+/// Reads up to `READ_CHUNK` bytes into `buf`'s spare capacity (no zeroing);
+/// fewer only at the end of the input.
+fn read_chunk(r: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<()> {
+    r.take(READ_CHUNK as u64).read_to_end(buf).map(|_| ())
 }
 
 /// The `--text` rendering: what an analyst reads in a terminal.
