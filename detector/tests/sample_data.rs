@@ -11,7 +11,10 @@ fn data(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// (entity, severity, rules) for every anomaly, and the risk level.
+/// One anomaly as the table states it: entity, severity, rules.
+type Finding = (String, Severity, Vec<Rule>);
+
+/// Every anomaly (sorted), the risk level and the whole report.
 fn findings(
     name: &str,
 ) -> (
