@@ -15,13 +15,7 @@ fn data(name: &str) -> Vec<u8> {
 type Finding = (String, Severity, Vec<Rule>);
 
 /// Every anomaly (sorted), the risk level and the whole report.
-fn findings(
-    name: &str,
-) -> (
-    Vec<(String, Severity, Vec<Rule>)>,
-    RiskLevel,
-    detector::Report,
-) {
+fn findings(name: &str) -> (Vec<Finding>, RiskLevel, detector::Report) {
     let r = detector::analyze(&data(name), &Config::default()).unwrap();
     let mut a: Vec<_> = r
         .anomalies
