@@ -1,4 +1,6 @@
 //! The feature definitions and rule thresholds, end to end from JSONL text.
+// Tests change one option at a time on a default config, on purpose.
+#![allow(clippy::field_reassign_with_default)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Bad input is reported line by line and loses nothing: every line is
 //! accepted, rejected or blank, and the totals add up.
+// Tests change one option at a time on a default config, on purpose.
+#![allow(clippy::field_reassign_with_default)]
 
 mod common;
 
