@@ -129,8 +129,11 @@ impl Server {
             head.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         head.push_str("\r\n");
-        s.write_all(head.as_bytes()).unwrap();
-        s.write_all(body).unwrap();
+        // The server may answer (413, 401) and close before taking the whole
+        // body: a failed write is fine, the response is what counts.
+        if s.write_all(head.as_bytes()).is_ok() {
+            let _ = s.write_all(body);
+        }
         read_response(&mut s)
     }
 
