@@ -41,9 +41,8 @@ fn a_config_part_is_applied_like_the_cli_config_file() {
     let server = Server::start(&[]);
     let token = server.token();
     let config = r#"{"rules": {"deny_rate": 0.3, "unique_hosts": 10}, "forest": {"seed": 7}, "logs": "none"}"#;
-    let dir = std::env::temp_dir().join(format!("st-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config_path = dir.join("config.json");
+    let dir = TempDir::new("config");
+    let config_path = dir.path().join("config.json");
     std::fs::write(&config_path, config).unwrap();
     let name = "anomalous_scanning.jsonl";
     let data = read_data(name);
@@ -53,7 +52,6 @@ fn a_config_part_is_applied_like_the_cli_config_file() {
         &data_dir().join(name),
         &["--config", config_path.to_str().unwrap()],
     );
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(r.json(), expected);
     assert!(r.json().get("logs").is_none(), "logs none leaves logs out");
     assert_eq!(r.json()["config"]["forest"]["seed"], 7);

@@ -231,9 +231,8 @@ fn users_file_with_hash_password_output_replaces_the_demo_account() {
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("correct horse"));
 
-    let dir = std::env::temp_dir().join(format!("st-users-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let users = dir.join("users.toml");
+    let dir = TempDir::new("users");
+    let users = dir.path().join("users.toml");
     std::fs::write(
         &users,
         format!("[[users]]\nemail = \"Alice@Example.com\"\npassword_hash = \"{hash}\"\n"),
@@ -266,7 +265,6 @@ fn users_file_with_hash_password_output_replaces_the_demo_account() {
         ])
         .output()
         .unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a PHC hash"));
 }

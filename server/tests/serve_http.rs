@@ -4,7 +4,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use common::*;
 use serde_json::Value;
@@ -190,9 +189,9 @@ fn openapi_document_matches_the_real_responses() {
 
 /// A fake Trunk bundle: index.html with an inline module script, hashed
 /// js/wasm, and a plain file.
-fn bundle_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("st-dist-{test}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+fn bundle_dir(test: &str) -> TempDir {
+    let tmp = TempDir::new(&format!("dist-{test}"));
+    let dir = tmp.path();
     std::fs::write(
         dir.join("index.html"),
         "<!doctype html><html><head>\
@@ -210,12 +209,13 @@ fn bundle_dir(test: &str) -> PathBuf {
     wasm.extend(std::iter::repeat_n(b"\x01\x02\x03\x04 wasm section ".as_slice(), 4000).flatten());
     std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), &wasm).unwrap();
     std::fs::write(dir.join("robots.txt"), "User-agent: *\n").unwrap();
-    dir
+    tmp
 }
 
 #[test]
 fn app_bundle_is_served_with_spa_fallback_cache_headers_and_compression() {
-    let dir = bundle_dir("spa");
+    let tmp = bundle_dir("spa");
+    let dir = tmp.path();
     let server = Server::start(&["--static-dir", dir.to_str().unwrap()]);
     let index = std::fs::read(dir.join("index.html")).unwrap();
 
@@ -282,12 +282,12 @@ fn app_bundle_is_served_with_spa_fallback_cache_headers_and_compression() {
         b"",
     );
     assert_eq!(r.header("content-encoding"), Some("br"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn every_response_carries_the_security_headers() {
-    let dir = bundle_dir("headers");
+    let tmp = bundle_dir("headers");
+    let dir = tmp.path();
     let server = Server::start(&["--static-dir", dir.to_str().unwrap()]);
     let inline =
         "import init from '/app-0123456789abcdef.js';init('/app-0123456789abcdef_bg.wasm');";
@@ -332,7 +332,6 @@ fn every_response_carries_the_security_headers() {
             "{path}"
         );
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
