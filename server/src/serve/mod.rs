@@ -19,7 +19,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -102,17 +102,18 @@ pub struct AppState {
     pub max_upload_bytes: u64,
 }
 
-/// `signaltrace hash-password`: reads one password from stdin (never argv,
-/// which other users can see in `ps`) and prints its argon2id PHC hash.
+/// `signaltrace hash-password`: reads one password, the first line of stdin
+/// (never argv, which other users can see in `ps`), and prints its argon2id
+/// PHC hash.
 pub fn hash_password(_: HashPasswordArgs) -> Result<(), String> {
     if std::io::stdin().is_terminal() {
-        eprintln!("signaltrace: type the password, then Enter (Ctrl-D to end):");
+        eprintln!("signaltrace: type the password, then Enter:");
     }
-    let mut input = String::new();
+    let mut line = String::new();
     std::io::stdin()
-        .read_to_string(&mut input)
+        .read_line(&mut line)
         .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
-    let password = input.strip_suffix('\n').unwrap_or(&input);
+    let password = line.strip_suffix('\n').unwrap_or(&line);
     let password = password.strip_suffix('\r').unwrap_or(password);
     if password.is_empty() {
         return Err("empty password on stdin".into());
