@@ -30,6 +30,10 @@ enum Command {
     Analyze(Box<AnalyzeArgs>),
     /// Write the sample data files, or a large benchmark file.
     Generate(GenerateArgs),
+    /// Serve the HTTP API (JWT login, /api/analyze) and the web app.
+    Serve(crate::serve::ServeArgs),
+    /// Read a password on stdin and print its argon2id hash for a users file.
+    HashPassword(crate::serve::HashPasswordArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -270,6 +274,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(a) => analyze(*a),
         Command::Generate(g) => generate(g),
+        Command::Serve(s) => crate::serve::run(s).map_err(Fail),
+        Command::HashPassword(h) => crate::serve::hash_password(h).map_err(Fail),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
