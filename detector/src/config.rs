@@ -215,6 +215,13 @@ pub struct Config {
     pub logs: LogsMode,
     /// CSV column names.
     pub csv: CsvColumns,
+    /// Entities never flagged: exact values, or CIDR ranges for IP entities.
+    /// They stay in the population (and in the forest) marked `allowlisted`.
+    pub allowlist: Vec<String>,
+    /// Replace entity values, users, client IPs and source hosts by keyed
+    /// hashes throughout the report. The key is never echoed.
+    #[serde(skip_serializing)]
+    pub pseudonymize: Option<String>,
 }
 
 fn check(ok: bool, field: &str, allowed: &str) -> Result<(), Error> {
@@ -306,6 +313,14 @@ impl Config {
             "a number from 0 to 1",
         )?;
         check(f.min_entities >= 2, "forest.min_entities", "at least 2")?;
+        crate::allowlist::Allowlist::new(&self.allowlist)?;
+        if let Some(key) = &self.pseudonymize {
+            check(
+                key.len() >= 8,
+                "pseudonymize",
+                "a key of at least 8 characters",
+            )?;
+        }
         let i = &self.input;
         check(
             (64..=(1 << 30)).contains(&i.max_line_bytes),

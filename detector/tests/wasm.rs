@@ -350,8 +350,10 @@ fn inputs_larger_than_one_copy_piece_are_read_whole() {
     let buffer = Uint8Array::from(&padded[..]).buffer();
     let view = Uint8Array::new_with_byte_offset_and_length(&buffer, 3, bytes.len() as u32);
     let options = js(r#"{"filename": "big.jsonl", "logs": "anomalous"}"#);
-    let mut config = Config::default();
-    config.logs = detector::LogsMode::Anomalous;
+    let config = Config {
+        logs: detector::LogsMode::Anomalous,
+        ..Config::default()
+    };
     let expected = native_report(&bytes, &config, "big.jsonl");
     let got = wasm::analyze(view.clone().into(), Some(options.clone())).unwrap();
     assert_same(&canonical(json_of(&got)), &expected, "analyze");

@@ -62,6 +62,27 @@ test('a config file and the same options give the same report', () => {
   assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
 });
 
+test('allowlist and pseudonymize options match the CLI with the same config', () => {
+  const name = 'anomalous_credential_stuffing.jsonl';
+  const cases = [
+    { allowlist: ['203.0.113.0/24'], logs: 'anomalous' },
+    { pseudonymize: 'a key only the analyst knows', logs: 'anomalous' },
+  ];
+  for (const options of cases) {
+    const config = join(scratch, 'privacy.json');
+    writeFileSync(config, JSON.stringify(options));
+    const cli = runCli(['analyze', join(dataDir, name), '--config', config]);
+    assert.equal(cli.status, 0, cli.stderr);
+    const report = pkg.mod.analyze(readFileSync(join(dataDir, name)), { ...options, filename: name });
+    assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)), JSON.stringify(options));
+  }
+  const allowlisted = pkg.mod.analyze(readFileSync(join(dataDir, name)), cases[0]);
+  assert.equal(allowlisted.anomaly_count, 0, 'the allowlisted attacker is not flagged');
+  const hidden = JSON.stringify(pkg.mod.analyze(readFileSync(join(dataDir, name)), cases[1]));
+  assert.ok(!hidden.includes('203.0.113.45'), 'pseudonymized reports do not name the IP');
+  assert.ok(!hidden.includes('a key only the analyst knows'), 'the key is never echoed');
+});
+
 /** Asserts `fn` throws an Error whose message is the CLI's stderr line. */
 function assertSameError(fn, cli) {
   assert.equal(cli.status, 2, 'the CLI exits 2 on unusable input');
