@@ -31,7 +31,15 @@ const OPTIONS_TS: &'static str = r#"
  * fields take their defaults, unknown fields are an error), plus the file
  * name echoed in `Report.filename`.
  */
-export type Options = Config & { filename?: string | null };
+export type Options = Config & {
+    filename?: string | null;
+    /**
+     * Replace entity values, users, client IPs and source hosts by keyed
+     * hashes (HMAC) throughout the report; at least 8 characters. Never echoed
+     * in `Report.config`, hence absent from the generated `Config` type.
+     */
+    pseudonymize?: string | null;
+};
 "#;
 
 /// What the JavaScript options object resolves to.

@@ -104,6 +104,8 @@ test('the TypeScript declarations type-check a consumer and catch mistakes', () 
 import type { Config, EntityReport, Options, Report, Severity } from 'signaltrace';
 
 const options: Options = { filename: 'x.jsonl', forest: { seed: 7 }, logs: 'none', entity: 'user' };
+const privacy: Options = { allowlist: ['10.0.0.0/8'], pseudonymize: 'a secret key' };
+analyze('x', privacy);
 const report: Report = analyze(generate('anomalous_scanning.jsonl'), options);
 const severities: Severity[] = report.anomalies.map((a) => a.severity);
 const score: number | null = report.entities[0].isolation_score;
