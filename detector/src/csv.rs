@@ -17,6 +17,7 @@ use crate::time;
 /// Header names of the columns the detector reads (matched ignoring ASCII
 /// case and surrounding spaces).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct CsvColumns {
     pub timestamp: String,

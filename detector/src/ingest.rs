@@ -17,6 +17,7 @@ use crate::time::{self, Nanos};
 
 /// The category of a rejected line; counted per kind in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectKind {
     NotUtf8,
@@ -89,6 +90,7 @@ impl Rejection {
 
 /// ALLOW or DENY.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum Action {
     #[serde(rename = "ALLOW")]
     Allow,

@@ -45,6 +45,8 @@ pub mod report;
 pub mod scoring;
 pub mod text;
 pub mod time;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use analyzer::Analyzer;
 pub use config::{Config, EntityField, Format, FormatChoice, LogsMode};

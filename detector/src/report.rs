@@ -27,6 +27,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 const MAX_ACTIVITY_BUCKETS: i64 = 1440;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null, hashmap_as_object))]
 pub struct Report {
     pub schema_version: u32,
     pub filename: Option<String>,
@@ -67,6 +69,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct DetectionBreakdown {
     pub rule_based: u64,
     pub statistical: u64,
@@ -75,6 +78,7 @@ pub struct DetectionBreakdown {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct TimeRange {
     pub start: String,
     pub end: String,
@@ -84,6 +88,7 @@ pub struct TimeRange {
 /// The local hour of day (per `config.off_hours.utc_offset_minutes`) with
 /// the most events; ties go to the earliest hour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct PeakActivity {
     pub hour: u32,
     pub event_count: u64,
@@ -92,6 +97,7 @@ pub struct PeakActivity {
 /// Events over time, for a chart: `counts[i]` events in
 /// [start + i·bucket_seconds, start + (i+1)·bucket_seconds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Activity {
     pub start: String,
     pub bucket_seconds: u64,
@@ -99,6 +105,8 @@ pub struct Activity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct TimelineEntry {
     /// When the entity was first seen.
     pub timestamp: String,
@@ -114,6 +122,7 @@ pub struct TimelineEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FeatureValues {
     pub requests_per_minute_peak: f64,
     pub deny_rate: f64,
@@ -146,6 +155,8 @@ impl FeatureValues {
 
 /// One feature of an anomaly set against the population.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct FeatureContext {
     pub feature: String,
     pub value: f64,
@@ -162,12 +173,15 @@ pub struct FeatureContext {
 
 /// One feature's share of the splits on an entity's isolating paths.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FeatureContribution {
     pub feature: String,
     pub share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct Anomaly {
     pub entity: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +207,8 @@ pub struct Anomaly {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct EntityReport {
     pub entity: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +228,7 @@ pub struct EntityReport {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum StatisticsStatus {
     Ran,
@@ -219,6 +236,8 @@ pub enum StatisticsStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct Statistics {
     pub status: StatisticsStatus,
     /// Why the forest did not run.
@@ -237,6 +256,7 @@ pub struct Statistics {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct LineCounts {
     /// Every line of the input: accepted + rejected + blank + header.
     pub total: u64,
@@ -248,6 +268,7 @@ pub struct LineCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ParseError {
     pub line: u64,
     pub kind: RejectKind,
@@ -255,6 +276,8 @@ pub struct ParseError {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct LogRow {
     pub line: u64,
     pub time: String,
