@@ -104,7 +104,7 @@ pub async fn login(email: &str, password: &str) -> Result<Session, ApiError> {
     })
 }
 
-/// `POST /api/analyze` (multipart `file` + `config`) → the report JSON.
+/// `POST /api/analyze` (multipart `config`, then `file`) → the report JSON.
 pub async fn analyze(
     session: &Session,
     file: &File,
@@ -112,10 +112,12 @@ pub async fn analyze(
     signal: &AbortSignal,
 ) -> Result<String, ApiError> {
     let form = FormData::new().map_err(|_| ApiError::Failed("no FormData".into()))?;
-    form.append_with_blob_and_filename("file", file, &file.name())
-        .map_err(|_| ApiError::Failed("could not attach the file".into()))?;
+    // `config` first: the server streams `file` straight into the analyzer,
+    // so the settings must already be known when it arrives.
     form.append_with_str("config", config_json)
         .map_err(|_| ApiError::Failed("could not attach the settings".into()))?;
+    form.append_with_blob_and_filename("file", file, &file.name())
+        .map_err(|_| ApiError::Failed("could not attach the file".into()))?;
     let headers = Headers::new().map_err(|_| ApiError::Failed("no Headers".into()))?;
     let _ = headers.set("Authorization", &format!("Bearer {}", session.token));
     let init = RequestInit::new();

@@ -169,30 +169,11 @@ impl Settings {
                 utc_offset_minutes: self.utc_offset_minutes,
             },
             logs,
+            allowlist: self.allowlist_entries(),
             ..defaults
         };
-        let mut v = serde_json::to_value(&c).map_err(|e| e.to_string())?;
-        let allow = self.allowlist_entries();
-        if !allow.is_empty() {
-            if !allowlist_supported() {
-                return Err("this build's detector has no allowlist option yet; \
-                            clear the allowlist to analyze"
-                    .into());
-            }
-            v["allowlist"] = serde_json::json!(allow);
-        }
-        serde_json::to_string(&v).map_err(|e| e.to_string())
+        serde_json::to_string(&c).map_err(|e| e.to_string())
     }
-}
-
-/// Whether the detector's `Config` has an `allowlist` list of entity values
-/// (it is being added on main). Checked on the serialized default so the app
-/// follows the detector without a code change.
-pub fn allowlist_supported() -> bool {
-    serde_json::to_value(Config::default())
-        .ok()
-        .and_then(|v| v.get("allowlist").map(|a| a.is_array()))
-        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -276,18 +257,18 @@ mod tests {
     }
 
     #[test]
-    fn allowlist_goes_into_config_only_when_the_detector_has_it() {
+    fn allowlist_lines_become_the_config_allowlist_and_bad_cidr_is_refused() {
         let s = Settings {
-            allowlist: "10.0.0.1".into(),
+            allowlist: "10.0.0.1\n 192.168.0.0/16 \n".into(),
             ..Settings::default()
         };
-        let r = s.to_config(LogsMode::All);
-        if allowlist_supported() {
-            let json = serde_json::to_value(r.unwrap()).unwrap();
-            assert_eq!(json["allowlist"], serde_json::json!(["10.0.0.1"]));
-        } else {
-            assert!(r.unwrap_err().contains("allowlist"));
-        }
+        let c = s.to_config(LogsMode::All).unwrap();
+        assert_eq!(c.allowlist, ["10.0.0.1", "192.168.0.0/16"]);
+        let bad = Settings {
+            allowlist: "10.0.0.0/99".into(),
+            ..Settings::default()
+        };
+        assert!(bad.to_config(LogsMode::All).is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::error::Error;
 /// Input format. `Auto` looks at the first non-blank line: `{` means JSONL,
 /// anything else a CSV header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum FormatChoice {
     #[default]
@@ -22,6 +23,7 @@ pub enum FormatChoice {
 
 /// The format an input was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Jsonl,
@@ -30,6 +32,7 @@ pub enum Format {
 
 /// Which field groups events into entities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum EntityField {
     /// The client IP address (JSONL default).
@@ -59,6 +62,7 @@ impl EntityField {
 
 /// Which raw rows the report carries in `logs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum LogsMode {
     /// Every accepted event.
@@ -72,6 +76,7 @@ pub enum LogsMode {
 
 /// Rule thresholds. A rule fires when the feature is at or above its threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct RuleThresholds {
     /// `High Burst`: requests_per_minute_peak ≥ this.
@@ -102,6 +107,7 @@ impl Default for RuleThresholds {
 /// time is UTC shifted by `utc_offset_minutes`. A window with start > end
 /// wraps midnight (22 → 6 means 22:00–06:00).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct OffHours {
     pub start_hour: u32,
@@ -134,6 +140,7 @@ impl OffHours {
 
 /// Isolation forest parameters (scikit-learn's names in comments).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct ForestConfig {
     /// Number of trees (`n_estimators`).
@@ -168,6 +175,7 @@ impl Default for ForestConfig {
 
 /// Limits on input lines.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct InputConfig {
     /// Format, or `auto` to detect it.
@@ -193,6 +201,8 @@ impl Default for InputConfig {
 
 /// Everything that shapes an analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub input: InputConfig,
@@ -205,6 +215,13 @@ pub struct Config {
     pub logs: LogsMode,
     /// CSV column names.
     pub csv: CsvColumns,
+    /// Entities never flagged: exact values, or CIDR ranges for IP entities.
+    /// They stay in the population (and in the forest) marked `allowlisted`.
+    pub allowlist: Vec<String>,
+    /// Replace entity values, users, client IPs and source hosts by keyed
+    /// hashes throughout the report. The key is never echoed.
+    #[serde(skip_serializing)]
+    pub pseudonymize: Option<String>,
 }
 
 fn check(ok: bool, field: &str, allowed: &str) -> Result<(), Error> {
@@ -296,6 +313,14 @@ impl Config {
             "a number from 0 to 1",
         )?;
         check(f.min_entities >= 2, "forest.min_entities", "at least 2")?;
+        crate::allowlist::Allowlist::new(&self.allowlist)?;
+        if let Some(key) = &self.pseudonymize {
+            check(
+                key.len() >= 8,
+                "pseudonymize",
+                "a key of at least 8 characters",
+            )?;
+        }
         let i = &self.input;
         check(
             (64..=(1 << 30)).contains(&i.max_line_bytes),

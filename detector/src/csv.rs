@@ -17,6 +17,7 @@ use crate::time;
 /// Header names of the columns the detector reads (matched ignoring ASCII
 /// case and surrounding spaces).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct CsvColumns {
     pub timestamp: String,
@@ -59,19 +60,29 @@ pub struct CsvSchema {
     clientip: Option<usize>,
 }
 
+thread_local! {
+    /// Building a `csv_core::Reader` compiles its state machine, which costs
+    /// far more than reading a line; one per thread is reused and reset.
+    static READER: std::cell::RefCell<csv_core::Reader> = std::cell::RefCell::new(csv_core::Reader::new());
+}
+
 /// Splits one CSV line into fields (quotes removed, `""` unescaped).
 pub fn split_fields(line: &str) -> Vec<String> {
     let input = line.as_bytes();
-    let mut reader = csv_core::Reader::new();
     let mut out = vec![0u8; input.len() + 1];
     let mut ends = vec![0usize; input.len() + 2];
-    // Output buffers are sized so they cannot fill: one call consumes the
-    // line; a second with no input completes its last record.
-    let (res, _, nout, mut nends) = reader.read_record(input, &mut out, &mut ends);
-    if res == csv_core::ReadRecordResult::InputEmpty {
-        let (_, _, _, more) = reader.read_record(&[], &mut out[nout..], &mut ends[nends..]);
-        nends += more;
-    }
+    let nends = READER.with(|r| {
+        let mut reader = r.borrow_mut();
+        reader.reset();
+        // Output buffers are sized so they cannot fill: one call consumes the
+        // line; a second with no input completes its last record.
+        let (res, _, nout, mut nends) = reader.read_record(input, &mut out, &mut ends);
+        if res == csv_core::ReadRecordResult::InputEmpty {
+            let (_, _, _, more) = reader.read_record(&[], &mut out[nout..], &mut ends[nends..]);
+            nends += more;
+        }
+        nends
+    });
     let mut fields = Vec::with_capacity(nends);
     let mut start = 0;
     for &end in &ends[..nends] {

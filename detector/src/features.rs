@@ -12,6 +12,7 @@ use crate::time::{Nanos, NANOS_PER_MINUTE};
 
 /// The five features of one entity (DESIGN.md "Entities and features").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Features {
     /// Most events inside any half-open window [t, t+60 s), t an event time.
     pub requests_per_minute_peak: u64,

@@ -469,9 +469,9 @@ pub fn sample(name: &str, seed: u64) -> Option<Vec<u8>> {
     })
 }
 
-/// The CSV access log: ~40 users over five working days, two planted
-/// insiders: `mallory.chen` fails logins across many resources, and
-/// `oscar.novak` downloads large files at night.
+/// The CSV access log: 38 employees in three teams over five working days,
+/// and two planted insiders: `mallory.chen` fails logins across every
+/// resource, and `oscar.novak` downloads 60 MB between 01:00 and 04:00.
 fn insider_csv(seed: u64) -> Vec<u8> {
     use std::io::Write;
     const RESOURCES: [&str; 12] = [
@@ -488,46 +488,61 @@ fn insider_csv(seed: u64) -> Vec<u8> {
         "Payroll",
         "VPN",
     ];
+    // Each team: members, requests per day, the resources it uses.
+    const TEAMS: [(usize, u64, &[usize]); 3] = [
+        (14, 12, &[0, 1, 3, 6, 7, 11]),
+        (12, 10, &[0, 1, 4, 7, 8, 9]),
+        (12, 8, &[0, 1, 2, 5, 9, 10]),
+    ];
     const ACTIONS: [&str; 4] = ["LOGIN", "READ", "WRITE", "DOWNLOAD"];
     let mut g = Gen::new(seed);
     let mut rows: Vec<(Nanos, String)> = Vec::new();
     let first_day = epoch_day(2025, 3, 10);
-    for u in 0..40usize {
-        let user = format!(
-            "{}.{}",
-            FIRST[u % FIRST.len()],
-            LAST[(u / FIRST.len() + u) % LAST.len()]
-        );
-        if user == "mallory.chen" || user == "oscar.novak" {
-            continue;
-        }
-        let laptop = format!("laptop-{:02}", u + 1);
-        let mine: Vec<&str> = (0..g.range(3, 6)).map(|_| g.pick(&RESOURCES)).collect();
-        let per_day = g.range(8, 16);
-        for day in 0..5 {
-            for _ in 0..per_day {
-                let t = (first_day + day) * 24 * NANOS_PER_HOUR
-                    + 8 * NANOS_PER_HOUR
-                    + g.below(9 * 3600) as i64 * NANOS_PER_SEC;
-                let resource = g.pick(&mine);
+    let mut u = 0usize;
+    for (members, per_day, resources) in TEAMS {
+        // The team's daily mix: (resource, action, bytes, success); one
+        // mistyped password a day for everyone.
+        let mix: Vec<(&str, &str, u64, bool)> = (0..per_day)
+            .map(|i| {
                 let action = g.pick(&ACTIONS);
                 let bytes = if action == "DOWNLOAD" {
-                    g.range(50_000, 2_000_000)
+                    g.range(200_000, 900_000)
                 } else {
                     g.range(0, 20_000)
                 };
-                let ok = !g.chance(1, 40);
-                rows.push((
-                    t,
-                    format!(
-                        "{},{user},{laptop},{action},{resource},{bytes},{ok}",
-                        format_rfc3339(t)
-                    ),
-                ));
+                (RESOURCES[g.pick(resources)], action, bytes, i != 0)
+            })
+            .collect();
+        for _ in 0..members {
+            let user = loop {
+                let name = format!(
+                    "{}.{}",
+                    FIRST[u % FIRST.len()],
+                    LAST[(u / FIRST.len() + u) % LAST.len()]
+                );
+                u += 1;
+                if name != "mallory.chen" && name != "oscar.novak" {
+                    break name;
+                }
+            };
+            let laptop = format!("laptop-{u:02}");
+            let slot = 9 * 3600 / per_day;
+            for day in 0..5 {
+                let start = (first_day + day) * 24 * NANOS_PER_HOUR + 8 * NANOS_PER_HOUR;
+                for (k, &(resource, action, bytes, ok)) in mix.iter().enumerate() {
+                    let t = start + (k as u64 * slot + g.below(slot - 61)) as i64 * NANOS_PER_SEC;
+                    rows.push((
+                        t,
+                        format!(
+                            "{},{user},{laptop},{action},{resource},{bytes},{ok}",
+                            format_rfc3339(t)
+                        ),
+                    ));
+                }
             }
         }
     }
-    // Insider 1: password spraying across resources, mostly failing.
+    // Insider 1: password spraying across all resources, mostly failing.
     for i in 0..60i64 {
         let t =
             (first_day + 2) * 24 * NANOS_PER_HOUR + 10 * NANOS_PER_HOUR + i * 40 * NANOS_PER_SEC;
@@ -541,7 +556,7 @@ fn insider_csv(seed: u64) -> Vec<u8> {
             ),
         ));
     }
-    // Insider 2: 40 large downloads between 01:00 and 04:00, 60 MB in all.
+    // Insider 2: 40 downloads of 1.5 MB between 01:00 and 04:00.
     for i in 0..40i64 {
         let t = (first_day + 3) * 24 * NANOS_PER_HOUR + NANOS_PER_HOUR + i * 270 * NANOS_PER_SEC;
         rows.push((

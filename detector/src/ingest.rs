@@ -17,6 +17,7 @@ use crate::time::{self, Nanos};
 
 /// The category of a rejected line; counted per kind in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectKind {
     NotUtf8,
@@ -89,6 +90,7 @@ impl Rejection {
 
 /// ALLOW or DENY.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum Action {
     #[serde(rename = "ALLOW")]
     Allow,
@@ -141,30 +143,33 @@ impl Schema {
 /// brackets (what Python's `urlsplit(url).hostname` gives).
 pub fn url_host(url: &str) -> Result<Cow<'_, str>, &'static str> {
     let b = url.as_bytes();
-    let scheme_end = url
-        .find("://")
-        .ok_or("url must be absolute (scheme://host/...)")?;
-    let scheme = &b[..scheme_end];
-    if scheme.is_empty()
-        || !scheme[0].is_ascii_alphabetic()
-        || !scheme
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
-    {
+    // The scheme: a letter, then letters, digits, '+', '-' or '.', then "://".
+    let mut i = 0;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'+' | b'-' | b'.')) {
+        i += 1;
+    }
+    if b.get(i..i + 3) != Some(b"://") {
+        return Err("url must be absolute (scheme://host/...)");
+    }
+    if i == 0 || !b[0].is_ascii_alphabetic() {
         return Err("url has an invalid scheme");
     }
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let hostport = match authority.rfind('@') {
-        Some(at) => &authority[at + 1..],
-        None => authority,
-    };
+    let auth_start = i + 3;
+    let mut auth_end = auth_start;
+    let mut at = None;
+    while auth_end < b.len() && !matches!(b[auth_end], b'/' | b'?' | b'#') {
+        if b[auth_end] == b'@' {
+            at = Some(auth_end);
+        }
+        auth_end += 1;
+    }
+    let host_start = at.map_or(auth_start, |a| a + 1);
+    let hostport = &url[host_start..auth_end];
     let host = if let Some(v6) = hostport.strip_prefix('[') {
         let close = v6.find(']').ok_or("url has an unclosed IPv6 literal")?;
         &v6[..close]
     } else {
-        match hostport.find(':') {
+        match hostport.bytes().position(|c| c == b':') {
             Some(colon) => &hostport[..colon],
             None => hostport,
         }
@@ -172,13 +177,14 @@ pub fn url_host(url: &str) -> Result<Cow<'_, str>, &'static str> {
     if host.is_empty() {
         return Err("url has no host");
     }
-    if host
-        .bytes()
-        .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
-    {
-        return Err("url host contains whitespace or control characters");
+    let mut needs_lower = false;
+    for c in host.bytes() {
+        if c.is_ascii_whitespace() || c.is_ascii_control() {
+            return Err("url host contains whitespace or control characters");
+        }
+        needs_lower |= c.is_ascii_uppercase() || !c.is_ascii();
     }
-    if host.bytes().any(|c| c.is_ascii_uppercase()) || !host.is_ascii() {
+    if needs_lower {
         Ok(Cow::Owned(host.to_lowercase()))
     } else {
         Ok(Cow::Borrowed(host))
@@ -234,18 +240,19 @@ struct JsonlFields<'a> {
 
 impl<'a> JsonlFields<'a> {
     fn set(&mut self, key: &str, value: Value<'a>) {
-        let (slot, name) = match key {
-            "time" => (&mut self.time, "time"),
-            "clientip" => (&mut self.clientip, "clientip"),
-            "user" => (&mut self.user, "user"),
-            "method" => (&mut self.method, "method"),
-            "url" => (&mut self.url, "url"),
-            "action" => (&mut self.action, "action"),
-            "responsecode" => (&mut self.responsecode, "responsecode"),
-            "requestsize" => (&mut self.requestsize, "requestsize"),
-            "responsesize" => (&mut self.responsesize, "responsesize"),
-            "useragent" => (&mut self.useragent, "useragent"),
-            "category" => (&mut self.category, "category"),
+        // Dispatch on length first: one comparison per key instead of many.
+        let (slot, name) = match (key.len(), key) {
+            (4, "time") => (&mut self.time, "time"),
+            (8, "clientip") => (&mut self.clientip, "clientip"),
+            (4, "user") => (&mut self.user, "user"),
+            (6, "method") => (&mut self.method, "method"),
+            (3, "url") => (&mut self.url, "url"),
+            (6, "action") => (&mut self.action, "action"),
+            (12, "responsecode") => (&mut self.responsecode, "responsecode"),
+            (11, "requestsize") => (&mut self.requestsize, "requestsize"),
+            (12, "responsesize") => (&mut self.responsesize, "responsesize"),
+            (9, "useragent") => (&mut self.useragent, "useragent"),
+            (8, "category") => (&mut self.category, "category"),
             _ => return,
         };
         if slot.is_some() {

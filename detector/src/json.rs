@@ -106,6 +106,48 @@ fn hex4(b: &[u8], at: usize) -> Option<u32> {
     Some(v)
 }
 
+/// Bytes that end a run of plain string content: `"`, `\\` and controls.
+static STRING_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// The index of the first byte at or after `i` that is `"`, `\\` or a
+/// control character (or `b.len()`). Eight bytes at a time: in each of the
+/// bit tricks the lowest flagged byte is always a true match (a borrow only
+/// propagates upwards from one), so the first flag is exact.
+#[inline]
+fn plain_run(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let slash = w ^ (ONES * u64::from(b'\\'));
+        let flags = (quote.wrapping_sub(ONES) & !quote)
+            | (slash.wrapping_sub(ONES) & !slash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let m = flags & HIGH;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !STRING_SPECIAL[usize::from(b[i])] {
+        i += 1;
+    }
+    i
+}
+
 struct Scanner<'a> {
     s: &'a str,
     b: &'a [u8],
@@ -143,21 +185,19 @@ impl<'a> Scanner<'a> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            let Some(&c) = self.b.get(self.i) else {
-                return self.err("unterminated string");
-            };
-            match c {
-                b'"' => {
+            self.i = plain_run(self.b, self.i);
+            match self.b.get(self.i) {
+                Some(b'"') => {
                     let raw = &self.s[start..self.i];
                     self.i += 1;
                     return Ok(JsonStr { raw, escaped });
                 }
-                b'\\' => {
+                Some(b'\\') => {
                     escaped = true;
                     self.escape()?;
                 }
-                0..=0x1f => return self.err("control character in string"),
-                _ => self.i += 1,
+                Some(_) => return self.err("control character in string"),
+                None => return self.err("unterminated string"),
             }
         }
     }
@@ -381,6 +421,27 @@ mod tests {
         assert_eq!(m[2], ("c".into(), "b:true".into()));
         assert_eq!(m[3], ("d".into(), "null".into()));
         assert_eq!(m[4], ("e".into(), "composite".into()));
+    }
+
+    #[test]
+    fn plain_run_finds_the_first_special_byte() {
+        for (text, want) in [
+            ("abcdefghijklmnop\"", 16),
+            ("abc\"defghijklmnop", 3),
+            ("abcdefgh\\ijk", 8),
+            ("abcdefghij\u{1}k", 10),
+            ("abc\u{1f}defghijklmnopqrstu", 3),
+            ("abcdefghijk\tlmnopqrstuvwxyz", 11),
+            ("é\u{fffd}abcdefg\"", 12),
+            ("\u{7f}\u{80}\u{a2}\u{dc}abcdefgh", 15),
+            ("", 0),
+        ] {
+            assert_eq!(
+                plain_run(text.as_bytes(), 0),
+                want.min(text.len()),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

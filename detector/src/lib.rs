@@ -28,20 +28,25 @@
 //! assert_eq!(report.entities[0].features.deny_rate, 1.0);
 //! ```
 
+pub mod allowlist;
 pub mod analyzer;
 pub mod config;
 pub mod csv;
 pub mod error;
+pub mod export;
 pub mod features;
 pub mod forest;
 pub mod generate;
 pub mod ingest;
 pub mod json;
 pub mod partial;
+pub mod privacy;
 pub mod report;
 pub mod scoring;
 pub mod text;
 pub mod time;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use analyzer::Analyzer;
 pub use config::{Config, EntityField, Format, FormatChoice, LogsMode};

@@ -27,6 +27,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 const MAX_ACTIVITY_BUCKETS: i64 = 1440;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null, hashmap_as_object))]
 pub struct Report {
     pub schema_version: u32,
     pub filename: Option<String>,
@@ -36,6 +38,10 @@ pub struct Report {
     pub total_logs: u64,
     pub entity_count: u64,
     pub anomaly_count: u64,
+    /// Entities matched by the allowlist (never flagged).
+    pub allowlisted_count: u64,
+    /// Whether identifiers were replaced by keyed hashes.
+    pub pseudonymized: bool,
     pub risk_level: RiskLevel,
     pub summary: String,
     pub detection_breakdown: DetectionBreakdown,
@@ -63,6 +69,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct DetectionBreakdown {
     pub rule_based: u64,
     pub statistical: u64,
@@ -71,6 +78,7 @@ pub struct DetectionBreakdown {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct TimeRange {
     pub start: String,
     pub end: String,
@@ -80,6 +88,7 @@ pub struct TimeRange {
 /// The local hour of day (per `config.off_hours.utc_offset_minutes`) with
 /// the most events; ties go to the earliest hour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct PeakActivity {
     pub hour: u32,
     pub event_count: u64,
@@ -88,6 +97,7 @@ pub struct PeakActivity {
 /// Events over time, for a chart: `counts[i]` events in
 /// [start + i·bucket_seconds, start + (i+1)·bucket_seconds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Activity {
     pub start: String,
     pub bucket_seconds: u64,
@@ -95,6 +105,8 @@ pub struct Activity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct TimelineEntry {
     /// When the entity was first seen.
     pub timestamp: String,
@@ -110,6 +122,7 @@ pub struct TimelineEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FeatureValues {
     pub requests_per_minute_peak: f64,
     pub deny_rate: f64,
@@ -140,14 +153,35 @@ impl FeatureValues {
     }
 }
 
+/// One feature of an anomaly set against the population.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
+pub struct FeatureContext {
+    pub feature: String,
+    pub value: f64,
+    pub population_median: f64,
+    /// Modified z-score: (value − median) / (1.4826 · MAD), falling back to
+    /// 1.2533 · mean absolute deviation when the MAD is 0 (Iglewicz &
+    /// Hoaglin); `null` when every entity has the same value.
+    pub robust_z: Option<f64>,
+    /// The rule on this feature, its threshold, and whether it fired.
+    pub rule: Rule,
+    pub threshold: f64,
+    pub fired: bool,
+}
+
 /// One feature's share of the splits on an entity's isolating paths.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FeatureContribution {
     pub feature: String,
     pub share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct Anomaly {
     pub entity: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,9 +202,13 @@ pub struct Anomaly {
     /// Features ordered by their share of the splits isolating this entity;
     /// empty when statistics were skipped.
     pub feature_contributions: Vec<FeatureContribution>,
+    /// Each feature against the population, in `FEATURE_NAMES` order.
+    pub feature_context: Vec<FeatureContext>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct EntityReport {
     pub entity: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,7 +218,9 @@ pub struct EntityReport {
     pub isolation_score: Option<f64>,
     pub is_outlier: bool,
     pub triggered_rules: Vec<Rule>,
-    /// `null` for a normal entity.
+    /// Matched by the allowlist: never flagged, whatever its rules and score.
+    pub allowlisted: bool,
+    /// `null` for a normal (or allowlisted) entity.
     pub severity: Option<Severity>,
     pub confidence: f64,
     pub first_seen: String,
@@ -188,6 +228,7 @@ pub struct EntityReport {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum StatisticsStatus {
     Ran,
@@ -195,6 +236,8 @@ pub enum StatisticsStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct Statistics {
     pub status: StatisticsStatus,
     /// Why the forest did not run.
@@ -213,6 +256,7 @@ pub struct Statistics {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct LineCounts {
     /// Every line of the input: accepted + rejected + blank + header.
     pub total: u64,
@@ -224,6 +268,7 @@ pub struct LineCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ParseError {
     pub line: u64,
     pub kind: RejectKind,
@@ -231,6 +276,8 @@ pub struct ParseError {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct LogRow {
     pub line: u64,
     pub time: String,
@@ -274,8 +321,56 @@ struct Scored {
     score: Option<f64>,
     split_counts: [u32; 5],
     outlier: bool,
+    allowlisted: bool,
     severity: Option<Severity>,
     confidence: f64,
+}
+
+/// Per-feature median and the deviations the robust z-score uses.
+struct Spread {
+    median: [f64; 5],
+    mad: [f64; 5],
+    mean_ad: [f64; 5],
+}
+
+impl Spread {
+    fn of(rows: &[[f64; 5]]) -> Self {
+        let mut spread = Spread {
+            median: [0.0; 5],
+            mad: [0.0; 5],
+            mean_ad: [0.0; 5],
+        };
+        for f in 0..5 {
+            let mut col: Vec<f64> = rows.iter().map(|r| r[f]).collect();
+            let m = median(&mut col);
+            let mut dev: Vec<f64> = col.iter().map(|v| (v - m).abs()).collect();
+            spread.median[f] = m;
+            spread.mean_ad[f] = dev.iter().sum::<f64>() / dev.len().max(1) as f64;
+            spread.mad[f] = median(&mut dev);
+        }
+        spread
+    }
+
+    fn robust_z(&self, f: usize, value: f64) -> Option<f64> {
+        let d = value - self.median[f];
+        if self.mad[f] > 0.0 {
+            Some(d / (1.4826 * self.mad[f]))
+        } else if self.mean_ad[f] > 0.0 {
+            Some(d / (1.253314 * self.mean_ad[f]))
+        } else {
+            None
+        }
+    }
+}
+
+fn threshold_of(rule: Rule, t: &crate::config::RuleThresholds) -> f64 {
+    match rule {
+        Rule::HighBurst => t.burst_requests_per_minute as f64,
+        Rule::HighDenyRate => t.deny_rate,
+        Rule::ExtremeDataTransfer => t.data_transfer_bytes as f64,
+        Rule::HighUniqueHosts => t.unique_hosts as f64,
+        Rule::HighOffHoursActivity => t.off_hours_ratio,
+    }
 }
 
 fn activity(p: &Partial, span: (Nanos, Nanos)) -> Activity {
@@ -355,6 +450,7 @@ pub(crate) fn build(
                 score: None,
                 split_counts: [0; 5],
                 outlier: false,
+                allowlisted: false,
                 severity: None,
                 confidence: 0.0,
             }
@@ -407,24 +503,47 @@ pub(crate) fn build(
         statistics.contamination_threshold = Some(cut);
         statistics.outliers = scored.iter().filter(|s| s.outlier).count() as u64;
     }
+    let allowlist = crate::allowlist::Allowlist::new(&config.allowlist)?;
     for s in &mut scored {
+        s.allowlisted = !allowlist.is_empty() && allowlist.contains(&s.entity);
         s.severity = scoring::severity(
             &s.rules,
             s.outlier.then_some(s.score.unwrap_or(0.0)),
             fc.high_score_threshold,
-        );
+        )
+        .filter(|_| !s.allowlisted);
         s.confidence = scoring::confidence(s.rules.len(), s.score);
     }
+    let allowlisted_count = scored.iter().filter(|s| s.allowlisted).count() as u64;
+    let allowlisted_hidden = scored
+        .iter()
+        .filter(|s| s.allowlisted && (!s.rules.is_empty() || s.outlier))
+        .count() as u64;
 
-    let medians = {
-        let mut cols: [Vec<f64>; 5] = Default::default();
-        for s in &scored {
-            for (c, v) in cols.iter_mut().zip(s.features.vector()) {
-                c.push(v);
-            }
-        }
-        cols.map(|mut c| median(&mut c))
+    // Pseudonyms replace identifiers before any text is written.
+    let pseudonymizer = config
+        .pseudonymize
+        .as_deref()
+        .map(crate::privacy::Pseudonymizer::new);
+    let entity_kind = match entity_field {
+        EntityField::Clientip => "ip",
+        EntityField::User => "user",
+        EntityField::Host => "host",
     };
+    if let Some(p) = &pseudonymizer {
+        for s in &mut scored {
+            s.entity = p.pseudonym(entity_kind, &s.entity);
+        }
+        scored.sort_by(|a, b| a.entity.cmp(&b.entity));
+    }
+
+    let spread = Spread::of(
+        &scored
+            .iter()
+            .map(|s| s.features.vector())
+            .collect::<Vec<_>>(),
+    );
+    let medians = spread.median;
 
     let is_ip = entity_field == EntityField::Clientip;
     let ip = |e: &str| is_ip.then(|| e.to_string());
@@ -448,6 +567,22 @@ pub(crate) fn build(
                     .collect()
             };
             contributions.sort_by(|a, b| b.share.total_cmp(&a.share));
+            let values = s.features.vector();
+            let context: Vec<FeatureContext> = Rule::ALL
+                .iter()
+                .map(|&rule| {
+                    let f = rule.feature_index();
+                    FeatureContext {
+                        feature: FEATURE_NAMES[f].to_string(),
+                        value: values[f],
+                        population_median: medians[f],
+                        robust_z: spread.robust_z(f, values[f]),
+                        rule,
+                        threshold: threshold_of(rule, &config.rules),
+                        fired: s.rules.contains(&rule),
+                    }
+                })
+                .collect();
             let explanation = text::explanation(&text::ExplanationInput {
                 entity_field,
                 features: &s.features,
@@ -459,6 +594,7 @@ pub(crate) fn build(
                 contamination_threshold: statistics.contamination_threshold,
                 skipped_reason: statistics.reason.as_deref(),
                 contributions: &contributions,
+                context: &context,
             });
             Some(Anomaly {
                 entity: s.entity.clone(),
@@ -476,6 +612,7 @@ pub(crate) fn build(
                 request_count: s.events,
                 peak_window_start: format_rfc3339(s.peak_start),
                 feature_contributions: contributions,
+                feature_context: context,
             })
         })
         .collect();
@@ -536,23 +673,33 @@ pub(crate) fn build(
             Some(
                 rows.into_iter()
                     .filter_map(|r| {
-                        let is_anomalous = anomalous.contains(&*r.entity);
+                        let entity = match &pseudonymizer {
+                            Some(p) => p.pseudonym(entity_kind, &r.entity),
+                            None => r.entity.into_string(),
+                        };
+                        let is_anomalous = anomalous.contains(entity.as_str());
                         if mode == LogsMode::Anomalous && !is_anomalous {
                             return None;
                         }
+                        let hide = |kind: &str, v: Option<Box<str>>| {
+                            v.map(|v| match &pseudonymizer {
+                                Some(p) => p.pseudonym(kind, &v),
+                                None => v.into_string(),
+                            })
+                        };
                         let (host, resource) = match format {
                             Format::Jsonl => (Some(r.destination.into_string()), None),
                             Format::Csv => (
-                                r.source_host.map(str::into_string),
+                                hide("host", r.source_host),
                                 Some(r.destination.into_string()),
                             ),
                         };
                         Some(LogRow {
                             line: r.line,
                             time: format_rfc3339(r.time),
-                            entity: r.entity.into_string(),
-                            clientip: r.clientip.map(str::into_string),
-                            user: r.user.map(str::into_string),
+                            entity,
+                            clientip: hide("ip", r.clientip),
+                            user: hide("user", r.user),
                             host,
                             resource,
                             action: r.action,
@@ -576,6 +723,7 @@ pub(crate) fn build(
             isolation_score: s.score,
             is_outlier: s.outlier,
             triggered_rules: s.rules.clone(),
+            allowlisted: s.allowlisted,
             severity: s.severity,
             confidence: s.confidence,
             first_seen: format_rfc3339(s.first_seen),
@@ -600,6 +748,8 @@ pub(crate) fn build(
         anomalies: &anomalies,
         risk: risk_level,
         rejected: p.rejected,
+        allowlisted: allowlisted_count,
+        allowlisted_hidden,
         start: &time_range.start,
         end: &time_range.end,
         statistics: &statistics,
@@ -613,6 +763,8 @@ pub(crate) fn build(
         total_logs: p.accepted,
         entity_count: scored.len() as u64,
         anomaly_count: anomalies.len() as u64,
+        allowlisted_count,
+        pseudonymized: pseudonymizer.is_some(),
         risk_level,
         summary,
         detection_breakdown,
@@ -642,7 +794,11 @@ pub(crate) fn build(
             .map(|e| ParseError {
                 line: e.line,
                 kind: e.kind,
-                reason: e.reason,
+                reason: if pseudonymizer.is_some() {
+                    crate::privacy::redact_quoted(&e.reason)
+                } else {
+                    e.reason
+                },
             })
             .collect(),
         config: effective,

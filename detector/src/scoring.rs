@@ -8,6 +8,7 @@ use crate::features::Features;
 
 /// A deterministic threshold rule. Declaration order is report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum Rule {
     #[serde(rename = "High Burst")]
     HighBurst,
@@ -62,6 +63,7 @@ pub fn fired_rules(f: &Features, t: &RuleThresholds) -> Vec<Rule> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum Severity {
     Low,
     Medium,
@@ -81,6 +83,7 @@ impl Severity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum DetectionMethod {
     #[serde(rename = "Rule-based")]
     RuleBased,
@@ -99,6 +102,7 @@ impl DetectionMethod {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum RiskLevel {
     Low,
     Medium,

@@ -3,7 +3,7 @@
 
 use crate::config::{EntityField, RuleThresholds};
 use crate::features::Features;
-use crate::report::{Anomaly, FeatureContribution, Statistics, StatisticsStatus};
+use crate::report::{Anomaly, FeatureContext, FeatureContribution, Statistics, StatisticsStatus};
 use crate::scoring::{RiskLevel, Rule, Severity};
 
 pub fn entity_noun(field: EntityField, n: u64) -> &'static str {
@@ -54,6 +54,15 @@ pub fn megabytes(b: f64) -> String {
     format!("{:.1} MB", b / 1e6)
 }
 
+/// A feature value in its natural unit.
+fn value_text(rule: Rule, v: f64) -> String {
+    match rule {
+        Rule::HighDenyRate | Rule::HighOffHoursActivity => percent(v),
+        Rule::ExtremeDataTransfer => megabytes(v),
+        Rule::HighBurst | Rule::HighUniqueHosts => plain(v),
+    }
+}
+
 fn feature_phrase(rule: Rule, f: &Features, t: &RuleThresholds, medians: &[f64; 5]) -> String {
     let median = medians[rule.feature_index()];
     match rule {
@@ -101,6 +110,7 @@ pub struct ExplanationInput<'a> {
     pub contamination_threshold: Option<f64>,
     pub skipped_reason: Option<&'a str>,
     pub contributions: &'a [FeatureContribution],
+    pub context: &'a [FeatureContext],
 }
 
 /// "High Burst: 150 requests within one minute (threshold 100, population
@@ -132,8 +142,25 @@ pub fn explanation(x: &ExplanationInput<'_>) -> String {
                 format!(", isolated mostly by {}", drivers.join(" and "))
             };
             if x.outlier {
+                // The most deviant feature, in robust z units, makes the
+                // statistical finding concrete.
+                let extreme = x
+                    .context
+                    .iter()
+                    .filter_map(|c| c.robust_z.map(|z| (c, z)))
+                    .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+                    .filter(|(_, z)| z.abs() >= 3.0)
+                    .map(|(c, z)| {
+                        format!(
+                            "; {} is {} vs population median {} (robust z {z:+.1})",
+                            c.feature,
+                            value_text(c.rule, c.value),
+                            value_text(c.rule, c.population_median)
+                        )
+                    })
+                    .unwrap_or_default();
                 parts.push(format!(
-                    "Statistical outlier: isolation score {score:.2} (population cut-off {:.2}){driven}.",
+                    "Statistical outlier: isolation score {score:.2} (population cut-off {:.2}){driven}{extreme}.",
                     x.contamination_threshold.unwrap_or(0.0)
                 ));
             } else {
@@ -156,6 +183,9 @@ pub struct SummaryInput<'a> {
     pub anomalies: &'a [Anomaly],
     pub risk: RiskLevel,
     pub rejected: u64,
+    pub allowlisted: u64,
+    /// Allowlisted entities that rules or statistics would have flagged.
+    pub allowlisted_hidden: u64,
     pub start: &'a str,
     pub end: &'a str,
     pub statistics: &'a Statistics,
@@ -214,6 +244,18 @@ pub fn summary(x: &SummaryInput<'_>) -> String {
         ));
     }
     s.push_str(&format!(" Overall risk: {}.", x.risk.as_str()));
+    if x.allowlisted > 0 {
+        s.push_str(&format!(
+            " {} allowlisted {} never flagged ({} would otherwise have been).",
+            thousands(x.allowlisted),
+            if x.allowlisted == 1 {
+                format!("{} was", entity_noun(x.entity_field, 1))
+            } else {
+                format!("{} were", entity_noun(x.entity_field, 2))
+            },
+            thousands(x.allowlisted_hidden)
+        ));
+    }
     if x.statistics.status == StatisticsStatus::Skipped {
         if let Some(reason) = &x.statistics.reason {
             s.push_str(&format!(" Statistical detection skipped: {reason}."));

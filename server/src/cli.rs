@@ -27,9 +27,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyze a log file (JSONL or CSV) and print the report as JSON.
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// Write the sample data files, or a large benchmark file.
     Generate(GenerateArgs),
+    /// Serve the HTTP API (JWT login, /api/analyze) and the web app.
+    Serve(crate::serve::ServeArgs),
+    /// Read a password on stdin and print its argon2id hash for a users file.
+    HashPassword(crate::serve::HashPasswordArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -51,6 +55,16 @@ enum LogsArg {
     All,
     Anomalous,
     None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportArg {
+    /// The full report (default).
+    Json,
+    /// One row per anomaly, for spreadsheets and SIEM imports.
+    Csv,
+    /// An incident summary to paste into a ticket.
+    Markdown,
 }
 
 #[derive(Args)]
@@ -87,6 +101,150 @@ struct AnalyzeArgs {
     /// Parser threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Output format of the result.
+    #[arg(long, value_enum, default_value = "json")]
+    export: ExportArg,
+    /// Write the result to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Never flag these entities: exact values or CIDR ranges (repeatable,
+    /// or comma-separated).
+    #[arg(long, value_name = "ENTITY|CIDR", value_delimiter = ',')]
+    allowlist: Vec<String>,
+    /// Replace identifiers by keyed hashes (HMAC-SHA256) so the report can be
+    /// shared. Prefer SIGNALTRACE_PSEUDONYMIZE_KEY: arguments show in `ps`.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "SIGNALTRACE_PSEUDONYMIZE_KEY",
+        hide_env_values = true
+    )]
+    pseudonymize: Option<String>,
+    #[command(flatten)]
+    thresholds: ThresholdArgs,
+}
+
+/// Every threshold as a flag; a flag beats the config file.
+#[derive(Args)]
+#[command(next_help_heading = "Thresholds (override the config file)")]
+struct ThresholdArgs {
+    /// High Burst: requests in one minute.
+    #[arg(long, value_name = "N")]
+    burst: Option<u64>,
+    /// High Deny Rate: share of denied requests (0–1).
+    #[arg(long, value_name = "RATIO")]
+    deny_rate: Option<f64>,
+    /// Extreme Data Transfer: bytes.
+    #[arg(long, value_name = "BYTES")]
+    data_transfer_bytes: Option<u64>,
+    /// High Unique Hosts: distinct destinations.
+    #[arg(long, value_name = "N")]
+    unique_hosts: Option<u64>,
+    /// High Off-Hours Activity: share of off-hours requests (0–1).
+    #[arg(long, value_name = "RATIO")]
+    off_hours_ratio: Option<f64>,
+    /// Off-hours window in local hours, START-END (wraps midnight: 22-6).
+    #[arg(long, value_name = "START-END")]
+    off_hours: Option<String>,
+    /// Local time's offset from UTC: +02:00, -05:30 or minutes (120).
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    utc_offset: Option<String>,
+    /// Expected outlier share (0–0.5].
+    #[arg(long, value_name = "RATIO")]
+    contamination: Option<f64>,
+    /// Isolation forest trees.
+    #[arg(long, value_name = "N")]
+    trees: Option<usize>,
+    /// Entities per tree.
+    #[arg(long, value_name = "N")]
+    sample_size: Option<usize>,
+    /// Lowest isolation score of a statistical outlier (0–1).
+    #[arg(long, value_name = "SCORE")]
+    score_threshold: Option<f64>,
+    /// Fewest entities for the forest to run.
+    #[arg(long, value_name = "N")]
+    min_entities: Option<usize>,
+    /// Longest accepted line in bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_line_bytes: Option<usize>,
+}
+
+/// "+02:00", "-05:30", "120" → minutes east of UTC.
+fn parse_utc_offset(s: &str) -> Result<i32, Fail> {
+    let bad = || {
+        Fail(format!(
+            "--utc-offset {s:?}: expected +HH:MM, -HH:MM or minutes"
+        ))
+    };
+    if let Ok(m) = s.parse::<i32>() {
+        return Ok(m);
+    }
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'+') => (1, &s[1..]),
+        Some(b'-') => (-1, &s[1..]),
+        _ => return Err(bad()),
+    };
+    let (h, m) = rest.split_once(':').ok_or_else(bad)?;
+    let h: i32 = h.parse().map_err(|_| bad())?;
+    let m: i32 = m.parse().map_err(|_| bad())?;
+    if !(0..60).contains(&m) {
+        return Err(bad());
+    }
+    Ok(sign * (h * 60 + m))
+}
+
+impl ThresholdArgs {
+    fn apply(&self, c: &mut Config) -> Result<(), Fail> {
+        let r = &mut c.rules;
+        if let Some(v) = self.burst {
+            r.burst_requests_per_minute = v;
+        }
+        if let Some(v) = self.deny_rate {
+            r.deny_rate = v;
+        }
+        if let Some(v) = self.data_transfer_bytes {
+            r.data_transfer_bytes = v;
+        }
+        if let Some(v) = self.unique_hosts {
+            r.unique_hosts = v;
+        }
+        if let Some(v) = self.off_hours_ratio {
+            r.off_hours_ratio = v;
+        }
+        if let Some(w) = &self.off_hours {
+            let bad = || {
+                Fail(format!(
+                    "--off-hours {w:?}: expected START-END hours like 0-5 or 22-6"
+                ))
+            };
+            let (a, b) = w.split_once('-').ok_or_else(bad)?;
+            c.off_hours.start_hour = a.trim().parse().map_err(|_| bad())?;
+            c.off_hours.end_hour = b.trim().parse().map_err(|_| bad())?;
+        }
+        if let Some(o) = &self.utc_offset {
+            c.off_hours.utc_offset_minutes = parse_utc_offset(o)?;
+        }
+        let f = &mut c.forest;
+        if let Some(v) = self.contamination {
+            f.contamination = v;
+        }
+        if let Some(v) = self.trees {
+            f.trees = v;
+        }
+        if let Some(v) = self.sample_size {
+            f.sample_size = v;
+        }
+        if let Some(v) = self.score_threshold {
+            f.score_threshold = v;
+        }
+        if let Some(v) = self.min_entities {
+            f.min_entities = v;
+        }
+        if let Some(v) = self.max_line_bytes {
+            c.input.max_line_bytes = v;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -114,8 +272,10 @@ impl<E: std::fmt::Display> From<E> for Fail {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze(a) => analyze(a),
+        Command::Analyze(a) => analyze(*a),
         Command::Generate(g) => generate(g),
+        Command::Serve(s) => crate::serve::run(s).map_err(Fail),
+        Command::HashPassword(h) => crate::serve::hash_password(h).map_err(Fail),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -182,6 +342,11 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
     if a.strict {
         config.input.strict = true;
     }
+    a.thresholds.apply(&mut config)?;
+    config.allowlist.extend(a.allowlist.iter().cloned());
+    if let Some(key) = &a.pseudonymize {
+        config.pseudonymize = Some(key.clone());
+    }
     config.validate()?;
     Ok(config)
 }
@@ -215,13 +380,12 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     let progress = io::stderr().is_terminal() && size.is_some_and(|s| s > 64 << 20);
     let started = Instant::now();
     loop {
-        let mut buf = vec![0u8; READ_CHUNK];
-        let n = read_full(&mut reader, &mut buf)
+        let mut buf = Vec::with_capacity(READ_CHUNK);
+        read_chunk(&mut reader, &mut buf)
             .map_err(|e| Fail(format!("cannot read {}: {e}", a.file)))?;
-        if n == 0 {
+        if buf.is_empty() {
             break;
         }
-        buf.truncate(n);
         analyzer.push_owned(buf)?;
         if progress {
             let total = size.unwrap_or(0).max(1);
@@ -237,20 +401,29 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
         eprintln!();
     }
     let report = analyzer.finish()?;
-    let stdout = io::stdout().lock();
-    let mut out = io::BufWriter::with_capacity(1 << 20, stdout);
-    let written = if a.text {
-        out.write_all(render_text(&report).as_bytes())
-    } else if a.pretty {
-        serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(io::Error::other)
-            .and_then(|_| out.write_all(b"\n"))
+    let rendered: Vec<u8> = if a.text {
+        render_text(&report).into_bytes()
     } else {
-        serde_json::to_writer(&mut out, &report)
-            .map_err(io::Error::other)
-            .and_then(|_| out.write_all(b"\n"))
+        match a.export {
+            ExportArg::Csv => detector::export::anomalies_csv(&report).into_bytes(),
+            ExportArg::Markdown => detector::export::markdown(&report).into_bytes(),
+            ExportArg::Json => {
+                let mut v = if a.pretty {
+                    serde_json::to_vec_pretty(&report)?
+                } else {
+                    serde_json::to_vec(&report)?
+                };
+                v.push(b'\n');
+                v
+            }
+        }
     };
-    match written.and_then(|_| out.flush()) {
+    if let Some(path) = &a.output {
+        return std::fs::write(path, &rendered)
+            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display())));
+    }
+    let mut out = io::stdout().lock();
+    match out.write_all(&rendered).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`| head`) is the reader's choice, not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
@@ -258,18 +431,10 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     }
 }
 
-/// Reads until `buf` is full or the input ends.
-fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
+/// Reads up to `READ_CHUNK` bytes into `buf`'s spare capacity (no zeroing);
+/// fewer only at the end of the input.
+fn read_chunk(r: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<()> {
+    r.take(READ_CHUNK as u64).read_to_end(buf).map(|_| ())
 }
 
 /// The `--text` rendering: what an analyst reads in a terminal.

@@ -1,8 +1,9 @@
-//! `signaltrace`: the command-line front end and (later) the HTTP server.
+//! `signaltrace`: the command-line front end and the HTTP server.
 //! A thin shell: reading files, parsing flags and printing belong here;
 //! everything about detection lives in the `detector` crate.
 
 mod cli;
+mod serve;
 
 use std::process::ExitCode;
 

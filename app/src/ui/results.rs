@@ -172,6 +172,9 @@ fn summary(p: &SectionProps) -> Html {
                 <span class="chip" data-testid="breakdown-rule">{ format!("Rule-based {}", b.rule_based) }</span>
                 <span class="chip" data-testid="breakdown-statistical">{ format!("Statistical {}", b.statistical) }</span>
                 <span class="chip" data-testid="breakdown-hybrid">{ format!("Hybrid {}", b.hybrid) }</span>
+                if r.allowlisted_count > 0 {
+                    <span class="chip chip-muted" data-testid="allowlisted">{ format!("Allowlisted {}", r.allowlisted_count) }</span>
+                }
                 <span class="muted stats-note">{ stats }</span>
             </div>
             if p.loaded.0.report.config.logs == LogsMode::Anomalous {

@@ -5,7 +5,7 @@ use detector::generate::SAMPLE_FILES;
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::settings::{allowlist_supported, EntityChoice, Settings, ALL_LOGS_MAX_BYTES};
+use crate::settings::{EntityChoice, Settings, ALL_LOGS_MAX_BYTES};
 use crate::ui::state::sample_description;
 
 #[derive(Properties, PartialEq)]
@@ -313,9 +313,7 @@ fn settings_panel(p: &SettingsProps) -> Html {
                 <label for="set-allow">{"Allowlist"}</label>
                 <textarea id="set-allow" rows="3" placeholder="One IP, user or host per line"
                     value={s.allowlist.clone()} oninput={on_allow} />
-                if !allowlist_supported() {
-                    <span class="hint">{"Needs a detector with allowlist support; leave empty for now."}</span>
-                }
+                <span class="hint">{"Exact values, or CIDR ranges for IPs. Allowlisted entities stay in the population but are never flagged."}</span>
             </div>
             if let Some(v) = validation {
                 <div class="alert alert-warn" role="status" data-testid="settings-error">{ v }</div>

@@ -1,0 +1,281 @@
+//! JavaScript bindings (feature `wasm`), published as the npm package
+//! `signaltrace`. A thin shell over the crate's API, like the CLI:
+//!
+//! - **options in**: the [`Config`] JSON shape (any part of it; unknown fields
+//!   are an error) plus an optional `filename`. They go through
+//!   `JSON.stringify` and serde_json, so JavaScript gets exactly the config
+//!   semantics of `signaltrace analyze --config FILE.json`.
+//! - **reports out**: plain objects built with serde-wasm-bindgen's
+//!   JSON-compatible serializer (`None` → `null`, maps → objects), so
+//!   `JSON.stringify(report)` equals the CLI's report JSON after canonical
+//!   serialization.
+//! - **errors**: every [`Error`] is thrown as a JS `Error` whose message is the
+//!   line the CLI prints after `signaltrace: `.
+//!
+//! The TypeScript declarations of `Report`, `Config` and everything they
+//! contain are generated from the Rust types by `tsify`; `Options` below is
+//! defined in terms of the generated `Config`.
+
+use js_sys::Uint8Array;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::generate::{self, DEFAULT_SEED, SAMPLE_FILES};
+use crate::{Config, Error, Report};
+
+#[wasm_bindgen(typescript_custom_section)]
+const OPTIONS_TS: &'static str = r#"
+/**
+ * Options of `analyze` and `new Analyzer`: any part of a `Config` (missing
+ * fields take their defaults, unknown fields are an error), plus the file
+ * name echoed in `Report.filename`.
+ */
+export type Options = Config & {
+    filename?: string | null;
+    /**
+     * Replace entity values, users, client IPs and source hosts by keyed
+     * hashes (HMAC) throughout the report; at least 8 characters. Never echoed
+     * in `Report.config`, hence absent from the generated `Config` type.
+     */
+    pseudonymize?: string | null;
+};
+"#;
+
+/// What the JavaScript options object resolves to.
+struct Options {
+    config: Config,
+    filename: Option<String>,
+}
+
+impl Options {
+    /// Reads `undefined`/`null` (all defaults) or an options object.
+    fn from_js(value: &JsValue) -> Result<Options, Error> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Options {
+                config: Config::default(),
+                filename: None,
+            });
+        }
+        let text = js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| invalid("options must be a JSON-serializable object"))?;
+        let serde_json::Value::Object(mut fields) = serde_json::from_str(&text)
+            .map_err(|_| invalid("options must be a JSON-serializable object"))?
+        else {
+            return Err(invalid("options must be an object"));
+        };
+        let filename = match fields.remove("filename") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(name)) => Some(name),
+            Some(_) => return Err(invalid("`filename` must be a string")),
+        };
+        let config: Config = serde_json::from_value(serde_json::Value::Object(fields))
+            .map_err(|e| Error::InvalidConfig(e.to_string()))?;
+        config.validate()?;
+        Ok(Options { config, filename })
+    }
+
+    fn analyzer(self) -> Result<crate::Analyzer, Error> {
+        let analyzer = crate::Analyzer::new(self.config)?;
+        Ok(match self.filename {
+            Some(name) => analyzer.with_filename(name),
+            None => analyzer,
+        })
+    }
+}
+
+fn invalid(why: &str) -> Error {
+    Error::InvalidConfig(why.to_string())
+}
+
+/// A value as a plain JS object equal to its serde_json form.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(&format!("cannot convert the result to JavaScript: {e}")))
+}
+
+fn report_to_js(report: &Report) -> Result<JsValue, JsValue> {
+    to_js(report)
+}
+
+/// Bytes copied from JavaScript into WebAssembly memory at a time. Large
+/// inputs are pushed piece by piece through one buffer of this size, so
+/// analyzing a 400 MB `Uint8Array` does not grow the (never shrinking)
+/// WebAssembly memory by 400 MB.
+const COPY_PIECE: u32 = 4 << 20;
+
+/// Pushes `input` into `analyzer`: a string (as UTF-8), an `ArrayBuffer` or
+/// any `ArrayBuffer` view (`Uint8Array`, Node's `Buffer`, `DataView`, …).
+fn push_js(
+    analyzer: &mut crate::Analyzer,
+    input: &JsValue,
+    scratch: &mut Vec<u8>,
+) -> Result<(), JsValue> {
+    if let Some(text) = input.as_string() {
+        return Ok(analyzer.push(text.as_bytes())?);
+    }
+    let (buffer, offset, length) = if input.is_instance_of::<js_sys::ArrayBuffer>() {
+        let buffer: &js_sys::ArrayBuffer = input.unchecked_ref();
+        (buffer.clone(), 0, buffer.byte_length())
+    } else if js_sys::ArrayBuffer::is_view(input) {
+        // Every view has these three getters; read them as a Uint8Array's.
+        let view: &Uint8Array = input.unchecked_ref();
+        (view.buffer(), view.byte_offset(), view.byte_length())
+    } else {
+        return Err(type_error(
+            "input must be a string, a Uint8Array or an ArrayBuffer",
+        ));
+    };
+    let mut at = 0;
+    while at < length {
+        let n = COPY_PIECE.min(length - at);
+        let piece = Uint8Array::new_with_byte_offset_and_length(&buffer, offset + at, n);
+        scratch.resize(n as usize, 0);
+        piece.copy_to(scratch);
+        analyzer.push(scratch)?;
+        at += n;
+    }
+    Ok(())
+}
+
+/// A JS `Error` with `message`.
+fn js_error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// Detector errors are thrown as JS `Error`s with the CLI's message.
+impl From<Error> for JsValue {
+    fn from(e: Error) -> JsValue {
+        js_error(&e.to_string())
+    }
+}
+
+/// Analyzes a whole log (JSONL or CSV) in one call and returns the report.
+///
+/// `input` is the log text or its bytes. Throws an `Error` when the input or
+/// the options are unusable (the CLI's message, without `signaltrace: `).
+#[wasm_bindgen(js_name = analyze, unchecked_return_type = "Report")]
+pub fn analyze(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let mut analyzer = Options::from_js(&options.unwrap_or(JsValue::UNDEFINED))?.analyzer()?;
+    push_js(&mut analyzer, &input, &mut Vec::new())?;
+    report_to_js(&analyzer.finish()?)
+}
+
+/// Incremental analysis: `push` chunks split anywhere (a file read in pieces,
+/// a stream), watch the progress getters, then `finish` for the report —
+/// the same report `analyze` gives for the whole input.
+#[wasm_bindgen(js_name = Analyzer)]
+pub struct StreamingAnalyzer {
+    /// `None` once finished.
+    inner: Option<crate::Analyzer>,
+    bytes_seen: u64,
+    lines_seen: u64,
+    /// Reused copy buffer for chunks that arrive as bytes.
+    scratch: Vec<u8>,
+}
+
+#[wasm_bindgen(js_class = Analyzer)]
+impl StreamingAnalyzer {
+    /// Validates the options; throws on a bad one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+    ) -> Result<StreamingAnalyzer, JsValue> {
+        let inner = Options::from_js(&options.unwrap_or(JsValue::UNDEFINED))?.analyzer()?;
+        Ok(StreamingAnalyzer {
+            inner: Some(inner),
+            bytes_seen: 0,
+            lines_seen: 0,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Adds the next chunk (bytes, or text encoded as UTF-8). Throws when the
+    /// input is unusable as a whole (a CSV header without the needed
+    /// columns), or after `finish`.
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] chunk: JsValue,
+    ) -> Result<(), JsValue> {
+        let inner = self.inner.as_mut().ok_or_else(finished)?;
+        push_js(inner, &chunk, &mut self.scratch)?;
+        self.bytes_seen = inner.bytes_seen();
+        self.lines_seen = inner.lines_seen();
+        Ok(())
+    }
+
+    /// Bytes pushed so far.
+    #[wasm_bindgen(getter, js_name = bytesSeen)]
+    pub fn bytes_seen(&self) -> f64 {
+        self.bytes_seen as f64
+    }
+
+    /// Complete lines seen so far (a line still open at the end of the last
+    /// chunk is not counted yet).
+    #[wasm_bindgen(getter, js_name = linesSeen)]
+    pub fn lines_seen(&self) -> f64 {
+        self.lines_seen as f64
+    }
+
+    /// Ends the input and returns the report. Throws on unusable input; the
+    /// analyzer cannot be used afterwards.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let inner = self.inner.take().ok_or_else(finished)?;
+        report_to_js(&inner.finish()?)
+    }
+}
+
+fn finished() -> JsValue {
+    js_error("this Analyzer has already finished")
+}
+
+/// Every option with its default value.
+#[wasm_bindgen(js_name = defaultConfig, unchecked_return_type = "Config")]
+pub fn default_config() -> Result<JsValue, JsValue> {
+    to_js(&Config::default())
+}
+
+/// The detector's version (the Rust crate's, which is also the package's).
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// Names of the sample files `generate` makes.
+#[wasm_bindgen(js_name = sampleFiles)]
+pub fn sample_files() -> Vec<String> {
+    SAMPLE_FILES.iter().map(|s| s.to_string()).collect()
+}
+
+/// The bytes of a sample file — the same bytes `signaltrace generate
+/// --seed SEED` writes (seed 42 unless given). Throws for an unknown name or
+/// a seed that is not a non-negative safe integer.
+#[wasm_bindgen]
+pub fn generate(name: &str, seed: Option<f64>) -> Result<Vec<u8>, JsValue> {
+    let seed = match seed {
+        None => DEFAULT_SEED,
+        Some(s) if s.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&s) => s as u64,
+        Some(s) => {
+            return Err(js_error(&format!(
+                "seed must be an integer from 0 to 2^53 - 1, not {s}"
+            )))
+        }
+    };
+    generate::sample(name, seed).ok_or_else(|| {
+        js_error(&format!(
+            "unknown sample file `{name}`: expected one of {}",
+            SAMPLE_FILES.join(", ")
+        ))
+    })
+}

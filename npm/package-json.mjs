@@ -1,0 +1,47 @@
+// Writes the package.json of npm/pkg to stdout from `cargo metadata` on
+// stdin, so the package version and license are always the crate's.
+// Used by scripts/build-npm.sh.
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const crate = JSON.parse(input).packages.find((p) => p.name === 'signaltrace-detector');
+if (!crate) throw new Error('signaltrace-detector not found in cargo metadata');
+
+const pkg = {
+  name: 'signaltrace',
+  version: crate.version,
+  description:
+    'Find attackers and misbehaving insiders in web-proxy and access logs: the signaltrace detector as WebAssembly, with TypeScript types.',
+  license: crate.license,
+  ...(crate.repository ? { repository: { type: 'git', url: crate.repository } } : {}),
+  keywords: ['security', 'logs', 'anomaly-detection', 'isolation-forest', 'webassembly'],
+  type: 'module',
+  main: './node.js',
+  module: './index.js',
+  types: './index.d.ts',
+  exports: {
+    '.': {
+      types: './index.d.ts',
+      node: './node.js',
+      default: './index.js',
+    },
+    './web': {
+      types: './signaltrace.d.ts',
+      default: './signaltrace.js',
+    },
+    './signaltrace_bg.wasm': './signaltrace_bg.wasm',
+    './package.json': './package.json',
+  },
+  files: [
+    'index.js',
+    'index.d.ts',
+    'node.js',
+    'signaltrace.js',
+    'signaltrace.d.ts',
+    'signaltrace_bg.wasm',
+    'signaltrace_bg.wasm.d.ts',
+    'README.md',
+  ],
+  sideEffects: ['./index.js', './node.js'],
+  engines: { node: '>=18' },
+};
+process.stdout.write(JSON.stringify(pkg, null, 2) + '\n');

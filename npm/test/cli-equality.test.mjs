@@ -1,0 +1,142 @@
+// The npm package and the CLI give the same report: `analyze` on every
+// data/ file equals `signaltrace analyze` on it with the same seed, after
+// canonical serialization — and the same error messages.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { canonical, dataDir, dataFiles, installPackage, runCli } from './helpers.mjs';
+
+let pkg;
+let scratch;
+before(async () => {
+  pkg = await installPackage();
+  scratch = mkdtempSync(join(tmpdir(), 'signaltrace-cli-'));
+});
+after(() => {
+  pkg?.cleanup();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test('data/ holds the seven sample files', () => {
+  assert.equal(dataFiles.length, 7, dataFiles.join(', '));
+});
+
+for (const seed of [42, 7]) {
+  describe(`seed ${seed}`, () => {
+    for (const name of dataFiles) {
+      test(`${name}: analyze() equals signaltrace analyze`, () => {
+        const cli = runCli(['analyze', join(dataDir, name), '--seed', String(seed)]);
+        assert.equal(cli.status, 0, cli.stderr);
+        const bytes = readFileSync(join(dataDir, name));
+        const report = pkg.mod.analyze(bytes, { filename: name, forest: { seed } });
+        assert.equal(report.filename, name);
+        assert.equal(report.config.forest.seed, seed);
+        assert.ok(Array.isArray(report.logs) && report.logs.length > 0, 'logs are included by default');
+        assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+      });
+    }
+  });
+}
+
+test('text input gives the same report as bytes, and as --no-logs', () => {
+  const name = 'anomalous_scanning.jsonl';
+  const text = readFileSync(join(dataDir, name), 'utf8');
+  const cli = runCli(['analyze', join(dataDir, name), '--no-logs']);
+  assert.equal(cli.status, 0, cli.stderr);
+  const report = pkg.mod.analyze(text, { filename: name, logs: 'none' });
+  assert.equal(report.logs, undefined);
+  assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+});
+
+test('a config file and the same options give the same report', () => {
+  const options = { rules: { deny_rate: 0.5, unique_hosts: 12 }, off_hours: { utc_offset_minutes: -300 } };
+  const config = join(scratch, 'config.json');
+  writeFileSync(config, JSON.stringify(options));
+  const name = 'insider_sample.csv';
+  const cli = runCli(['analyze', join(dataDir, name), '--config', config]);
+  assert.equal(cli.status, 0, cli.stderr);
+  const report = pkg.mod.analyze(readFileSync(join(dataDir, name)), { ...options, filename: name });
+  assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+});
+
+test('allowlist and pseudonymize options match the CLI with the same config', () => {
+  const name = 'anomalous_credential_stuffing.jsonl';
+  const cases = [
+    { allowlist: ['203.0.113.0/24'], logs: 'anomalous' },
+    { pseudonymize: 'a key only the analyst knows', logs: 'anomalous' },
+  ];
+  for (const options of cases) {
+    const config = join(scratch, 'privacy.json');
+    writeFileSync(config, JSON.stringify(options));
+    const cli = runCli(['analyze', join(dataDir, name), '--config', config]);
+    assert.equal(cli.status, 0, cli.stderr);
+    const report = pkg.mod.analyze(readFileSync(join(dataDir, name)), { ...options, filename: name });
+    assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)), JSON.stringify(options));
+  }
+  const allowlisted = pkg.mod.analyze(readFileSync(join(dataDir, name)), cases[0]);
+  assert.equal(allowlisted.anomaly_count, 0, 'the allowlisted attacker is not flagged');
+  const hidden = JSON.stringify(pkg.mod.analyze(readFileSync(join(dataDir, name)), cases[1]));
+  assert.ok(!hidden.includes('203.0.113.45'), 'pseudonymized reports do not name the IP');
+  assert.ok(!hidden.includes('a key only the analyst knows'), 'the key is never echoed');
+});
+
+/** Asserts `fn` throws an Error whose message is the CLI's stderr line. */
+function assertSameError(fn, cli) {
+  assert.equal(cli.status, 2, 'the CLI exits 2 on unusable input');
+  const line = cli.stderr.trim();
+  assert.match(line, /^signaltrace: /);
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error);
+    // The CLI prefixes `signaltrace: ` (and, for a config file, its path).
+    assert.ok(line.endsWith(e.message), `CLI: ${line}\nJS:  ${e.message}`);
+    assert.ok(e.message.length > 10);
+    return true;
+  });
+}
+
+test('unusable input throws the message the CLI prints', () => {
+  const cases = [
+    ['empty.jsonl', '\n  \n', {}, []],
+    ['garbage.jsonl', '{not json}\n{"also": "bad"}\n', {}, []],
+    ['header.csv', 'when,who,what\n1,2,3\n', {}, []],
+    [
+      'strict.jsonl',
+      readFileSync(join(dataDir, 'baseline_small.jsonl'), 'utf8').split('\n').slice(0, 5).join('\n') + '\n{oops\n',
+      { input: { strict: true } },
+      ['--strict'],
+    ],
+  ];
+  for (const [name, content, options, flags] of cases) {
+    const file = join(scratch, name);
+    writeFileSync(file, content);
+    assertSameError(() => pkg.mod.analyze(content, options), runCli(['analyze', file, ...flags]));
+  }
+});
+
+test('an invalid option throws the message the CLI prints for the same config', () => {
+  const file = join(scratch, 'log.jsonl');
+  writeFileSync(file, readFileSync(join(dataDir, 'baseline_small.jsonl')));
+  for (const options of [
+    { rules: { deny_rate: 1.5 } },
+    { forest: { contamination: 0 } },
+    { rules: { deny_rat: 0.5 } },
+    { logs: 'some' },
+  ]) {
+    const config = join(scratch, 'bad.json');
+    writeFileSync(config, JSON.stringify(options));
+    const cli = runCli(['analyze', file, '--config', config]);
+    // serde_json adds "at line L column C" for a config file; the object
+    // passed to analyze() has no text position.
+    const cliLine = cli.stderr.trim().replace(/ at line \d+ column \d+$/, '');
+    assert.equal(cli.status, 2);
+    assert.throws(
+      () => pkg.mod.analyze('x', options),
+      (e) => e instanceof Error && e.message.startsWith('invalid config: ') && cliLine.endsWith(e.message),
+      `${JSON.stringify(options)}: CLI said ${cliLine}`,
+    );
+    assert.throws(() => new pkg.mod.Analyzer(options), { message: /^invalid config: / });
+  }
+});

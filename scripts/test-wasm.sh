@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Tests the detector's WebAssembly build and the npm package:
+#
+#   1. the wasm-bindgen tests (detector/tests/wasm.rs) in Node,
+#   2. the same tests in headless Chromium (chromedriver),
+#   3. the npm package: build, pack, and `node --test npm/test/*.test.mjs`
+#      (installs the tarball into a temporary project; compares with the CLI
+#      on every data/ file; random-chunk Analyzer; types; size budget;
+#      browser entry in Chromium).
+#
+# Needs only the package registries (for a first scripts/setup-wasm.sh run).
+# Works with CI=true.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash scripts/setup-wasm.sh
+
+wasm_test=(cargo test --locked --target wasm32-unknown-unknown
+    -p signaltrace-detector --features wasm --test wasm)
+
+echo "== wasm-bindgen tests in Node" >&2
+"${wasm_test[@]}"
+
+echo "== wasm-bindgen tests in headless Chromium" >&2
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/scripts/webdriver.json" \
+    "${wasm_test[@]}"
+
+echo "== npm package" >&2
+cargo build --locked -p signaltrace
+tarball=$(bash scripts/build-npm.sh --pack)
+target_dir=$(dirname "$(dirname "$tarball")")
+cd npm
+SIGNALTRACE_TARBALL="$tarball" SIGNALTRACE_BIN="$target_dir/debug/signaltrace" \
+    node --test test/*.test.mjs

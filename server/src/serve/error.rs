@@ -1,0 +1,101 @@
+//! The one error type of the HTTP API and its mapping to status codes.
+//!
+//! Every failure a handler or extractor can meet is an [`ApiError`]; its
+//! single [`IntoResponse`] impl decides the status and writes the body
+//! `{"error": "..."}`. Messages never echo credentials, tokens or uploaded
+//! content — only the detector's one-line reason for an unusable file.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// Unusable file, config or request body (400). The text says why.
+    BadRequest(String),
+    /// Missing, malformed, expired or forged bearer token (401).
+    Unauthorized(&'static str),
+    /// Unknown user or wrong password — deliberately one message for both (401).
+    BadCredentials,
+    /// No route here (404).
+    NotFound,
+    /// The route exists but not with this method (405).
+    MethodNotAllowed,
+    /// The request body passed the size limit (413).
+    TooLarge { limit_bytes: u64 },
+    /// The body is not of the media type the route accepts (415).
+    UnsupportedMediaType(&'static str),
+    /// Too many failed logins from this client; retry after this many seconds (429).
+    TooManyAttempts { retry_after_secs: u64 },
+    /// A bug or an exhausted resource on our side (500). Logged, not shown.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ApiError::BadRequest(why) => why.clone(),
+            ApiError::Unauthorized(why) => (*why).to_string(),
+            ApiError::BadCredentials => "invalid email or password".into(),
+            ApiError::NotFound => "no such endpoint".into(),
+            ApiError::MethodNotAllowed => "method not allowed on this endpoint".into(),
+            ApiError::TooLarge { limit_bytes } => format!(
+                "request body too large: the limit is {} MB",
+                limit_bytes.div_ceil(1 << 20)
+            ),
+            ApiError::UnsupportedMediaType(expected) => {
+                format!("unsupported content type: expected {expected}")
+            }
+            ApiError::TooManyAttempts { retry_after_secs } => {
+                format!("too many failed login attempts: try again in {retry_after_secs} s")
+            }
+            ApiError::Internal(_) => "internal server error".into(),
+        }
+    }
+}
+
+impl From<detector::Error> for ApiError {
+    fn from(e: detector::Error) -> Self {
+        ApiError::BadRequest(e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            ApiError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            _ => tracing::debug!(status = status.as_u16(), "request refused"),
+        }
+        let mut response = (status, Json(json!({ "error": self.message() }))).into_response();
+        let headers = response.headers_mut();
+        match &self {
+            ApiError::Unauthorized(_) | ApiError::BadCredentials => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::TooManyAttempts { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            ApiError::TooLarge { .. } => {
+                // The rest of the body is not read; the connection cannot be reused.
+                headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
+        }
+        response
+    }
+}

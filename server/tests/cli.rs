@@ -1,0 +1,390 @@
+//! The `signaltrace` command as a user runs it: real files, real process,
+//! exit codes and stderr.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_signaltrace"))
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../data")
+        .join(name)
+}
+
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("signaltrace-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Exit code 2 and exactly one stderr line containing `needle`.
+fn fails_with(out: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err}"
+    );
+    assert!(err.contains(needle), "{needle:?} not in {err:?}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn analyze_prints_the_detectors_report_for_every_sample() {
+    for name in detector::generate::SAMPLE_FILES {
+        let out = run(&["analyze", data(name).to_str().unwrap()]);
+        let bytes = std::fs::read(data(name)).unwrap();
+        let mut a = detector::Analyzer::new(detector::Config::default())
+            .unwrap()
+            .with_filename(name);
+        a.push(&bytes).unwrap();
+        let expected = serde_json::to_value(a.finish().unwrap()).unwrap();
+        assert_eq!(json(&out), expected, "{name}");
+    }
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    let mut child = bin()
+        .args(["analyze", "-", "--no-logs"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let bytes = std::fs::read(data("anomalous_scanning.jsonl")).unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let r = json(&out);
+    assert_eq!(r["filename"], "-");
+    assert_eq!(r["anomalies"][0]["entity"], "198.51.100.89");
+    assert!(r.get("logs").is_none());
+}
+
+#[test]
+fn logs_options_choose_the_raw_rows() {
+    let f = data("anomalous_credential_stuffing.jsonl");
+    let all = json(&run(&["analyze", f.to_str().unwrap()]));
+    assert_eq!(all["logs"].as_array().unwrap().len(), 2150);
+    let anomalous = json(&run(&[
+        "analyze",
+        f.to_str().unwrap(),
+        "--logs",
+        "anomalous",
+    ]));
+    let rows = anomalous["logs"].as_array().unwrap();
+    assert_eq!(rows.len(), 150);
+    assert!(rows
+        .iter()
+        .all(|r| r["is_anomalous"] == true && r["clientip"] == "203.0.113.45"));
+    let none = json(&run(&["analyze", f.to_str().unwrap(), "--no-logs"]));
+    assert!(none.get("logs").is_none());
+}
+
+#[test]
+fn pretty_and_text_outputs() {
+    let f = data("anomalous_exfiltration.jsonl");
+    let pretty = run(&["analyze", f.to_str().unwrap(), "--pretty", "--no-logs"]);
+    assert!(String::from_utf8_lossy(&pretty.stdout).starts_with("{\n  \"schema_version\""));
+    let text = run(&["analyze", f.to_str().unwrap(), "--text"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Risk level: High"), "{text}");
+    assert!(text.contains("[Critical] 192.168.1.150"), "{text}");
+    assert!(
+        text.contains("Extreme Data Transfer, High Off-Hours Activity"),
+        "{text}"
+    );
+}
+
+#[test]
+fn seed_and_config_file_are_applied_and_echoed() {
+    let dir = scratch("config");
+    let toml = dir.join("c.toml");
+    std::fs::write(&toml, "[rules]\nunique_hosts = 31\n[forest]\nseed = 9\n").unwrap();
+    let f = data("anomalous_scanning.jsonl");
+    let r = json(&run(&[
+        "analyze",
+        f.to_str().unwrap(),
+        "--no-logs",
+        "--config",
+        toml.to_str().unwrap(),
+    ]));
+    assert_eq!(r["config"]["rules"]["unique_hosts"], 31);
+    assert_eq!(r["statistics"]["seed"], 9);
+    // 30 hosts no longer reach the raised threshold.
+    assert_eq!(
+        r["anomalies"][0]["triggered_rules"],
+        serde_json::json!(["High Deny Rate"])
+    );
+    // A flag beats the file.
+    let r = json(&run(&[
+        "analyze",
+        f.to_str().unwrap(),
+        "--no-logs",
+        "--config",
+        toml.to_str().unwrap(),
+        "--seed",
+        "5",
+    ]));
+    assert_eq!(r["statistics"]["seed"], 5);
+    let js = dir.join("c.json");
+    std::fs::write(&js, r#"{"entity": "user"}"#).unwrap();
+    let r = json(&run(&[
+        "analyze",
+        f.to_str().unwrap(),
+        "--no-logs",
+        "--config",
+        js.to_str().unwrap(),
+    ]));
+    assert_eq!(r["entity_field"], "user");
+}
+
+#[test]
+fn unusable_inputs_exit_2_with_one_line() {
+    let dir = scratch("bad");
+    fails_with(
+        &run(&["analyze", dir.join("missing.jsonl").to_str().unwrap()]),
+        "cannot open",
+    );
+    fails_with(&run(&["analyze", dir.to_str().unwrap()]), "is a directory");
+    let empty = dir.join("empty.jsonl");
+    std::fs::write(&empty, "\n\n").unwrap();
+    fails_with(
+        &run(&["analyze", empty.to_str().unwrap()]),
+        "input is empty",
+    );
+    let junk = dir.join("junk.jsonl");
+    std::fs::write(&junk, "{\"a\":1}\nhello\n").unwrap();
+    fails_with(
+        &run(&["analyze", junk.to_str().unwrap()]),
+        "no valid log line: 2 of 2 lines rejected (first: line 1:",
+    );
+    let csv = dir.join("bad.csv");
+    std::fs::write(&csv, "time,who,what\n1,2,3\n").unwrap();
+    fails_with(
+        &run(&["analyze", csv.to_str().unwrap()]),
+        "unusable CSV header",
+    );
+    let strict = dir.join("strict.jsonl");
+    let good = std::fs::read_to_string(data("baseline_small.jsonl")).unwrap();
+    std::fs::write(
+        &strict,
+        format!("{}nope\n", &good[..good.find('\n').unwrap() + 1]),
+    )
+    .unwrap();
+    fails_with(
+        &run(&["analyze", strict.to_str().unwrap(), "--strict"]),
+        "strict mode: line 2 rejected",
+    );
+}
+
+#[test]
+fn bad_configs_exit_2_naming_the_field() {
+    let dir = scratch("badconfig");
+    let f = data("baseline_small.jsonl");
+    let unknown = dir.join("u.toml");
+    std::fs::write(&unknown, "[rules]\ndeny_rat = 0.5\n").unwrap();
+    fails_with(
+        &run(&[
+            "analyze",
+            f.to_str().unwrap(),
+            "--config",
+            unknown.to_str().unwrap(),
+        ]),
+        "deny_rat",
+    );
+    let range = dir.join("r.json");
+    std::fs::write(&range, r#"{"forest": {"contamination": 0.9}}"#).unwrap();
+    fails_with(
+        &run(&[
+            "analyze",
+            f.to_str().unwrap(),
+            "--config",
+            range.to_str().unwrap(),
+        ]),
+        "`forest.contamination` must be in (0, 0.5]",
+    );
+    fails_with(
+        &run(&[
+            "analyze",
+            f.to_str().unwrap(),
+            "--config",
+            dir.join("none.toml").to_str().unwrap(),
+        ]),
+        "cannot read config",
+    );
+}
+
+#[test]
+fn generate_reproduces_data_byte_for_byte() {
+    let dir = scratch("gen");
+    let out = run(&["generate", "--out", dir.to_str().unwrap()]);
+    assert!(out.status.success());
+    for name in detector::generate::SAMPLE_FILES {
+        assert!(
+            std::fs::read(dir.join(name)).unwrap() == std::fs::read(data(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let big = dir.join("big.jsonl");
+    assert!(run(&[
+        "generate",
+        "--events",
+        "5000",
+        "--out",
+        big.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let text = std::fs::read_to_string(&big).unwrap();
+    assert_eq!(text.lines().count(), 5000);
+    let r = json(&run(&["analyze", big.to_str().unwrap(), "--no-logs"]));
+    assert_eq!(r["total_logs"], 5000);
+    assert_eq!(r["rejected_lines"], 0);
+}
+
+#[test]
+fn threshold_flags_beat_the_config_file() {
+    let dir = scratch("flags");
+    let toml = dir.join("c.toml");
+    std::fs::write(&toml, "[rules]\ndeny_rate = 0.95\n").unwrap();
+    let f = data("anomalous_scanning.jsonl");
+    let f = f.to_str().unwrap();
+    let r = json(&run(&[
+        "analyze",
+        f,
+        "--no-logs",
+        "--config",
+        toml.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        r["anomalies"][0]["triggered_rules"],
+        serde_json::json!(["High Unique Hosts"])
+    );
+    let r = json(&run(&[
+        "analyze",
+        f,
+        "--no-logs",
+        "--config",
+        toml.to_str().unwrap(),
+        "--deny-rate",
+        "0.5",
+        "--unique-hosts",
+        "40",
+        "--off-hours",
+        "22-6",
+        "--utc-offset",
+        "-05:30",
+        "--trees",
+        "50",
+        "--contamination",
+        "0.2",
+    ]));
+    assert_eq!(r["config"]["rules"]["deny_rate"], 0.5);
+    assert_eq!(
+        r["config"]["off_hours"],
+        serde_json::json!({"start_hour": 22, "end_hour": 6, "utc_offset_minutes": -330})
+    );
+    assert_eq!(r["statistics"]["trees"], 50);
+    // The scan ran 11:00–11:09 UTC, which is 05:30 local at UTC−05:30:
+    // inside the 22–6 window.
+    assert_eq!(
+        r["anomalies"][0]["triggered_rules"],
+        serde_json::json!(["High Deny Rate", "High Off-Hours Activity"])
+    );
+    fails_with(&run(&["analyze", f, "--utc-offset", "2h"]), "--utc-offset");
+    fails_with(&run(&["analyze", f, "--off-hours", "late"]), "--off-hours");
+    fails_with(
+        &run(&["analyze", f, "--deny-rate", "1.5"]),
+        "`rules.deny_rate` must be a number from 0 to 1",
+    );
+}
+
+#[test]
+fn allowlist_flag_accepts_values_and_ranges() {
+    let f = data("anomalous_credential_stuffing.jsonl");
+    let r = json(&run(&[
+        "analyze",
+        f.to_str().unwrap(),
+        "--no-logs",
+        "--allowlist",
+        "10.9.9.9,203.0.113.0/24",
+    ]));
+    assert_eq!(r["anomaly_count"], 0);
+    assert_eq!(r["allowlisted_count"], 1);
+    assert_eq!(
+        r["config"]["allowlist"],
+        serde_json::json!(["10.9.9.9", "203.0.113.0/24"])
+    );
+    fails_with(
+        &run(&["analyze", f.to_str().unwrap(), "--allowlist", "10.0.0.0/99"]),
+        "10.0.0.0/99",
+    );
+}
+
+#[test]
+fn pseudonymize_key_from_the_environment_hides_identifiers() {
+    let f = data("anomalous_exfiltration.jsonl");
+    let out = bin()
+        .args(["analyze", f.to_str().unwrap()])
+        .env("SIGNALTRACE_PSEUDONYMIZE_KEY", "an office secret")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        !text.contains("192.168.1.150")
+            && !text.contains("@company.com")
+            && !text.contains("an office secret")
+    );
+    let r = json(&out);
+    assert_eq!(r["pseudonymized"], true);
+    assert!(r["anomalies"][0]["entity"]
+        .as_str()
+        .unwrap()
+        .starts_with("ip-"));
+}
+
+#[test]
+fn exports_go_to_stdout_or_a_file() {
+    let dir = scratch("export");
+    let f = data("insider_sample.csv");
+    let out = run(&["analyze", f.to_str().unwrap(), "--export", "csv"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("oscar.novak,Critical,"));
+    let md = dir.join("incident.md");
+    let out = run(&[
+        "analyze",
+        f.to_str().unwrap(),
+        "--export",
+        "markdown",
+        "--output",
+        md.to_str().unwrap(),
+    ]);
+    assert!(out.status.success() && out.stdout.is_empty());
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.starts_with("# signaltrace incident summary: insider_sample.csv"));
+    assert!(md.contains("### Critical `oscar.novak`"));
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Every test: installs what it needs (idempotent), then runs the suites.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/lib.sh
+ensure_rust
+step "cargo test (detector, CLI)"
+cargo test --workspace --locked
