@@ -20,6 +20,8 @@ pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../data")
 }
 
+// Not every test file that includes this module uses it.
+#[allow(unused_imports)]
 pub use detector::generate::SAMPLE_FILES as DATA_FILES;
 
 /// A running server; killed on drop.
