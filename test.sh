@@ -6,3 +6,5 @@ source scripts/lib.sh
 ensure_rust
 step "cargo test (detector, CLI)"
 cargo test --workspace --locked
+step "wasm: wasm-bindgen tests in Node and headless Chromium, the npm package"
+bash scripts/test-wasm.sh

@@ -185,6 +185,19 @@ fn office(g: &mut Gen, count: usize, subnet: &str, first_host: usize) -> Vec<Wor
         .collect()
 }
 
+/// Bytes of a normal response: a small block page when denied; else mostly
+/// small pages, sometimes a larger download.
+fn response_size(g: &mut Gen, deny: bool) -> u64 {
+    if deny {
+        return g.range(300, 900);
+    }
+    match g.below(40) {
+        0 => g.range(100_000, 300_000),
+        1..=4 => g.range(20_000, 80_000),
+        _ => g.range(1_000, 15_000),
+    }
+}
+
 /// A normal request by `w` at `time`.
 fn normal_event(g: &mut Gen, w: &Worker, time: Nanos) -> ProxyEvent {
     let host_idx = g.pick(&w.hosts);
@@ -195,16 +208,7 @@ fn normal_event(g: &mut Gen, w: &Worker, time: Nanos) -> ProxyEvent {
         "Games" | "Streaming Media" => g.chance(1, 8),
         _ => false,
     };
-    let responsesize = if deny {
-        g.range(300, 900)
-    } else {
-        // Mostly small pages, sometimes a larger download.
-        match g.below(40) {
-            0 => g.range(100_000, 300_000),
-            1..=4 => g.range(20_000, 80_000),
-            _ => g.range(1_000, 15_000),
-        }
-    };
+    let responsesize = response_size(g, deny);
     ProxyEvent {
         time,
         clientip: w.ip.clone(),
@@ -307,15 +311,7 @@ fn baseline(seed: u64, roles: [(usize, usize); 3]) -> Vec<ProxyEvent> {
                     role.hosts[1 + g.below(role.hosts.len() as u64 - 1) as usize]
                 };
                 let deny = host == 0 || (HOSTS[host].1 == "Streaming Media" && i % 7 == 0);
-                let size = if deny {
-                    g.range(300, 900)
-                } else {
-                    match g.below(40) {
-                        0 => g.range(100_000, 300_000),
-                        1..=4 => g.range(20_000, 80_000),
-                        _ => g.range(1_000, 15_000),
-                    }
-                };
+                let size = response_size(&mut g, deny);
                 (host, size, deny)
             })
             .collect();

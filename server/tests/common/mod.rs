@@ -20,15 +20,9 @@ pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../data")
 }
 
-pub const DATA_FILES: [&str; 7] = [
-    "baseline_small.jsonl",
-    "baseline_medium.jsonl",
-    "baseline_large.jsonl",
-    "anomalous_credential_stuffing.jsonl",
-    "anomalous_exfiltration.jsonl",
-    "anomalous_scanning.jsonl",
-    "insider_sample.csv",
-];
+// Not every test file that includes this module uses it.
+#[allow(unused_imports)]
+pub use detector::generate::SAMPLE_FILES as DATA_FILES;
 
 /// A running server; killed on drop.
 pub struct Server {
