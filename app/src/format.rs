@@ -1,0 +1,147 @@
+//! How numbers, sizes, times and feature names read on screen.
+
+use detector::features::FEATURE_NAMES;
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Decimal byte sizes: `75_300_000` → `75.3 MB`.
+pub fn bytes(n: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n;
+    let mut u = 0;
+    while v >= 1000.0 && u + 1 < UNITS.len() {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{} B", v as u64)
+    } else if v >= 100.0 {
+        format!("{v:.0} {}", UNITS[u])
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// A share in [0, 1] as a whole percentage.
+pub fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// `2026-02-14T10:02:15Z` → `2026-02-14 10:02:15 UTC` (other text unchanged).
+pub fn timestamp(rfc3339: &str) -> String {
+    match rfc3339.split_once('T') {
+        Some((date, rest)) => {
+            let time = rest.trim_end_matches('Z');
+            let time = time.split('.').next().unwrap_or(time);
+            format!("{date} {time} UTC")
+        }
+        None => rfc3339.to_string(),
+    }
+}
+
+/// Just the clock part of an RFC 3339 time: `10:02:15`.
+pub fn clock(rfc3339: &str) -> String {
+    rfc3339
+        .split_once('T')
+        .map(|(_, t)| t.get(..8).unwrap_or(t).to_string())
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
+/// Hours as `3 h 25 min` or `42 min`.
+pub fn duration_hours(h: f64) -> String {
+    let minutes = (h * 60.0).round() as u64;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// A readable name for a feature key in `FEATURE_NAMES`.
+pub fn feature_label(key: &str) -> &'static str {
+    match key {
+        "requests_per_minute_peak" => "Peak requests / minute",
+        "deny_rate" => "Deny rate",
+        "total_bytes_transferred" => "Data transferred",
+        "unique_hosts_count" => "Unique hosts",
+        "off_hours_request_ratio" => "Off-hours share",
+        _ => "Feature",
+    }
+}
+
+/// A feature value in its natural unit, by index in `FEATURE_NAMES`.
+pub fn feature_value(index: usize, v: f64) -> String {
+    match FEATURE_NAMES.get(index).copied() {
+        Some("deny_rate" | "off_hours_request_ratio") => percent(v),
+        Some("total_bytes_transferred") => bytes(v),
+        Some(_) => {
+            if v.fract() == 0.0 {
+                thousands(v as u64)
+            } else {
+                format!("{v:.1}")
+            }
+        }
+        None => v.to_string(),
+    }
+}
+
+/// Throughput in MB/s from bytes and milliseconds.
+pub fn rate(bytes_done: u64, millis: f64) -> String {
+    if millis <= 0.0 {
+        return "—".into();
+    }
+    format!("{:.1} MB/s", bytes_done as f64 / 1e6 / (millis / 1000.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn bytes_use_decimal_units() {
+        assert_eq!(bytes(512.0), "512 B");
+        assert_eq!(bytes(1500.0), "1.5 KB");
+        assert_eq!(bytes(75_300_000.0), "75.3 MB");
+        assert_eq!(bytes(370_000_000.0), "370 MB");
+    }
+
+    #[test]
+    fn times_read_without_the_t() {
+        assert_eq!(timestamp("2026-02-14T10:02:15Z"), "2026-02-14 10:02:15 UTC");
+        assert_eq!(
+            timestamp("2026-02-14T10:02:15.25Z"),
+            "2026-02-14 10:02:15 UTC"
+        );
+        assert_eq!(clock("2026-02-14T10:02:15Z"), "10:02:15");
+        assert_eq!(duration_hours(0.5), "30 min");
+        assert_eq!(duration_hours(3.0), "3 h");
+        assert_eq!(duration_hours(23.9), "23 h 54 min");
+    }
+
+    #[test]
+    fn feature_values_use_their_units() {
+        assert_eq!(feature_value(1, 0.9), "90%");
+        assert_eq!(feature_value(2, 75_000_000.0), "75.0 MB");
+        assert_eq!(feature_value(0, 150.0), "150");
+        assert_eq!(feature_value(3, 2.5), "2.5");
+    }
+}

@@ -1,0 +1,324 @@
+//! The upload page: drop zone and picker, bundled samples, settings, and the
+//! in-browser / server switch.
+
+use detector::generate::SAMPLE_FILES;
+use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::settings::{EntityChoice, Settings, ALL_LOGS_MAX_BYTES};
+use crate::ui::state::sample_description;
+
+#[derive(Properties, PartialEq)]
+pub struct UploadProps {
+    pub settings: Settings,
+    pub server_mode: bool,
+    pub signed_in: bool,
+    pub error: Option<String>,
+    pub has_results: bool,
+    pub on_file: Callback<File>,
+    pub on_sample: Callback<String>,
+    pub on_settings: Callback<Settings>,
+    pub on_reset_settings: Callback<()>,
+    pub on_server_mode: Callback<bool>,
+    pub on_show_results: Callback<()>,
+}
+
+#[function_component(UploadPage)]
+pub fn upload_page(p: &UploadProps) -> Html {
+    let dragging = use_state(|| false);
+    let input_ref = use_node_ref();
+
+    let on_change = {
+        let on_file = p.on_file.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|l| l.get(0)) {
+                on_file.emit(f);
+            }
+            input.set_value("");
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_drop = {
+        let (dragging, on_file) = (dragging.clone(), p.on_file.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|l| l.get(0))
+            {
+                on_file.emit(f);
+            }
+        })
+    };
+    let open_picker = {
+        let input_ref = input_ref.clone();
+        Callback::from(move |_| {
+            if let Some(i) = input_ref.cast::<HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
+    let samples = SAMPLE_FILES.iter().map(|name| {
+        let on_sample = p.on_sample.clone();
+        let n = name.to_string();
+        html! {
+            <li>
+                <button class="sample" data-sample={*name} onclick={Callback::from(move |_| on_sample.emit(n.clone()))}>
+                    <span class="sample-name">{ *name }</span>
+                    <span class="sample-desc">{ sample_description(name) }</span>
+                </button>
+            </li>
+        }
+    });
+
+    let toggle_server = {
+        let cb = p.on_server_mode.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            cb.emit(input.checked());
+        })
+    };
+
+    html! {
+        <div class="upload-layout">
+            <section class="panel upload-main" aria-labelledby="upload-title">
+                <h1 id="upload-title">{"Analyze a log file"}</h1>
+                <p class="lede">
+                    {"Drop a web-proxy log (JSONL) or an access log (CSV). signaltrace profiles every client, \
+                      fires threshold rules and scores statistical outliers with an Isolation Forest."}
+                </p>
+                if let Some(e) = &p.error {
+                    <div class="alert alert-error" role="alert" data-testid="upload-error">
+                        <strong>{"Cannot analyze this file. "}</strong>{ e.clone() }
+                    </div>
+                }
+                <div
+                    class={classes!("dropzone", dragging.then_some("dragging"))}
+                    data-testid="dropzone"
+                    ondragover={on_drag_over}
+                    ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
+                    ondragleave={on_drag_leave}
+                    ondrop={on_drop}
+                    onclick={open_picker.reform(|_: MouseEvent| ())}
+                >
+                    <svg class="drop-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M12 16V4m0 0l-4 4m4-4l4 4M4 16v3a1 1 0 001 1h14a1 1 0 001-1v-3" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
+                    </svg>
+                    <div class="drop-title">{"Drop a log file here"}</div>
+                    <div class="drop-sub">
+                        {"or "}
+                        <button type="button" class="link-button" data-testid="choose-file"
+                            onclick={open_picker.reform(|e: MouseEvent| e.stop_propagation())}>{"choose a file"}</button>
+                        {" · .jsonl or .csv · any size"}
+                    </div>
+                </div>
+                <label class="visually-hidden" for="file-input">{"Log file"}</label>
+                <input
+                    id="file-input"
+                    ref={input_ref}
+                    class="visually-hidden"
+                    tabindex="-1"
+                    type="file"
+                    accept=".jsonl,.ndjson,.json,.csv,.log,.txt"
+                    data-testid="file-input"
+                    onchange={on_change}
+                />
+                <div class="engine-row">
+                    <label class="switch">
+                        <input type="checkbox" role="switch" data-testid="server-switch"
+                            checked={p.server_mode} onchange={toggle_server} />
+                        <span class="switch-track" aria-hidden="true"></span>
+                        <span>{"Analyze on the server"}</span>
+                    </label>
+                    <span class="hint">
+                        { if p.server_mode {
+                            if p.signed_in { "Files are uploaded to the signaltrace server you are signed in to." }
+                            else { "Sign in required." }
+                          } else {
+                            "Default: analysis runs in this tab, in a background worker. Nothing is uploaded."
+                          } }
+                    </span>
+                </div>
+                if p.has_results {
+                    <button class="btn btn-ghost" onclick={p.on_show_results.reform(|_| ())}>{"← Back to the last results"}</button>
+                }
+                <h2 class="section-title">{"Try a sample"}</h2>
+                <ul class="samples">{ for samples }</ul>
+                <h2 class="section-title">{"How signaltrace decides"}</h2>
+                <div class="method-grid">
+                    <div class="method">
+                        <h3>{"Behaviour per client"}</h3>
+                        <p>{"Events are grouped by client IP (or user). Each gets five features: peak requests per minute, deny rate, bytes transferred, distinct hosts and off-hours share."}</p>
+                    </div>
+                    <div class="method">
+                        <h3>{"Threshold rules"}</h3>
+                        <p>{"High Burst, High Deny Rate, Extreme Data Transfer, High Unique Hosts and High Off-Hours Activity fire at the thresholds set on the right."}</p>
+                    </div>
+                    <div class="method">
+                        <h3>{"Isolation Forest"}</h3>
+                        <p>{"With 20 or more clients, a seeded Isolation Forest scores how easily each one is isolated; the rarest are statistical outliers. Rules and score set severity and confidence."}</p>
+                    </div>
+                </div>
+            </section>
+            <SettingsPanel settings={p.settings.clone()} on_change={p.on_settings.clone()} on_reset={p.on_reset_settings.clone()} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SettingsProps {
+    settings: Settings,
+    on_change: Callback<Settings>,
+    on_reset: Callback<()>,
+}
+
+/// How one number input of the panel looks.
+struct NumberField {
+    id: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    step: &'static str,
+}
+
+/// A number input bound to one field of [`Settings`].
+fn number_field<T: std::str::FromStr + ToString + 'static>(
+    NumberField {
+        id,
+        label,
+        unit,
+        step,
+    }: NumberField,
+    value: T,
+    settings: &Settings,
+    on_change: &Callback<Settings>,
+    apply: fn(&mut Settings, T),
+) -> Html {
+    let (s, cb) = (settings.clone(), on_change.clone());
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(v) = input.value().trim().parse::<T>() {
+            let mut next = s.clone();
+            apply(&mut next, v);
+            cb.emit(next);
+        }
+    });
+    html! {
+        <div class="field">
+            <label for={id}>{ label }</label>
+            <div class="input-unit">
+                <input id={id} type="number" step={step} value={value.to_string()} {oninput} />
+                <span class="unit">{ unit }</span>
+            </div>
+        </div>
+    }
+}
+
+#[function_component(SettingsPanel)]
+fn settings_panel(p: &SettingsProps) -> Html {
+    let s = &p.settings;
+    let validation = s.to_config(detector::LogsMode::None).err();
+    let on_entity = {
+        let (s, cb) = (s.clone(), p.on_change.clone());
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(c) = EntityChoice::parse(&sel.value()) {
+                cb.emit(Settings {
+                    entity: c,
+                    ..s.clone()
+                });
+            }
+        })
+    };
+    let hour_select = |id: &'static str,
+                       label: &'static str,
+                       value: u32,
+                       max: u32,
+                       apply: fn(&mut Settings, u32)| {
+        let (s, cb) = (s.clone(), p.on_change.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(v) = sel.value().parse() {
+                let mut next = s.clone();
+                apply(&mut next, v);
+                cb.emit(next);
+            }
+        });
+        html! {
+            <div class="field">
+                <label for={id}>{ label }</label>
+                <select id={id} {onchange}>
+                    { for (0..=max).map(|h| html! {
+                        <option value={h.to_string()} selected={h == value}>{ format!("{h:02}:00") }</option>
+                    }) }
+                </select>
+            </div>
+        }
+    };
+    let on_allow = {
+        let (s, cb) = (s.clone(), p.on_change.clone());
+        Callback::from(move |e: InputEvent| {
+            let t: HtmlTextAreaElement = e.target_unchecked_into();
+            cb.emit(Settings {
+                allowlist: t.value(),
+                ..s.clone()
+            });
+        })
+    };
+    let cb = &p.on_change;
+    html! {
+        <aside class="panel settings" aria-labelledby="settings-title">
+            <div class="settings-head">
+                <h2 id="settings-title">{"Detection settings"}</h2>
+                <button class="btn btn-ghost btn-small" data-testid="reset-settings" onclick={p.on_reset.reform(|_| ())}>{"Reset to defaults"}</button>
+            </div>
+            <p class="hint">{"Saved in this browser. Applied to the next analysis."}</p>
+            <div class="field">
+                <label for="set-entity">{"Group events by"}</label>
+                <select id="set-entity" onchange={on_entity} data-testid="entity-select">
+                    { for EntityChoice::ALL.iter().map(|c| html! {
+                        <option value={c.as_str()} selected={*c == s.entity}>{ c.label() }</option>
+                    }) }
+                </select>
+            </div>
+            <fieldset>
+                <legend>{"Rule thresholds"}</legend>
+                { number_field(NumberField { id: "set-burst", label: "High Burst", unit: "req / min", step: "1" }, s.burst_requests_per_minute, s, cb, |s, v| s.burst_requests_per_minute = v) }
+                { number_field(NumberField { id: "set-deny", label: "High Deny Rate", unit: "%", step: "1" }, s.deny_rate_percent, s, cb, |s, v| s.deny_rate_percent = v) }
+                { number_field(NumberField { id: "set-bytes", label: "Extreme Data Transfer", unit: "MB", step: "any" }, s.data_transfer_mb, s, cb, |s, v| s.data_transfer_mb = v) }
+                { number_field(NumberField { id: "set-hosts", label: "High Unique Hosts", unit: "hosts", step: "1" }, s.unique_hosts, s, cb, |s, v| s.unique_hosts = v) }
+                { number_field(NumberField { id: "set-offratio", label: "High Off-Hours Activity", unit: "%", step: "1" }, s.off_hours_percent, s, cb, |s, v| s.off_hours_percent = v) }
+            </fieldset>
+            <fieldset>
+                <legend>{"Off-hours window (local time)"}</legend>
+                <div class="field-row">
+                    { hour_select("set-off-start", "From", s.off_hours_start, 23, |s, v| s.off_hours_start = v) }
+                    { hour_select("set-off-end", "To", s.off_hours_end, 24, |s, v| s.off_hours_end = v) }
+                </div>
+                { number_field(NumberField { id: "set-offset", label: "UTC offset", unit: "minutes", step: "15" }, s.utc_offset_minutes, s, cb, |s, v| s.utc_offset_minutes = v) }
+            </fieldset>
+            <div class="field">
+                <label for="set-allow">{"Allowlist"}</label>
+                <textarea id="set-allow" rows="3" placeholder="One IP, user or host per line"
+                    value={s.allowlist.clone()} oninput={on_allow} />
+                <span class="hint">{"Exact values, or CIDR ranges for IPs. Allowlisted entities stay in the population but are never flagged."}</span>
+            </div>
+            if let Some(v) = validation {
+                <div class="alert alert-warn" role="status" data-testid="settings-error">{ v }</div>
+            }
+            <p class="hint">{ format!("Files over {} MB keep raw rows only for anomalous entities, to keep memory low.", ALL_LOGS_MAX_BYTES / (1024 * 1024)) }</p>
+        </aside>
+    }
+}
