@@ -8,3 +8,6 @@ step "cargo test (detector, CLI)"
 cargo test --workspace --locked
 step "wasm: wasm-bindgen tests in Node and headless Chromium, the npm package"
 bash scripts/test-wasm.sh
+step "browser app: unit tests, then end-to-end in headless Chromium (static host and server mode)"
+cargo test --locked -p signaltrace-app
+bash scripts/test-e2e.sh

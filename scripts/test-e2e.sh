@@ -2,8 +2,7 @@
 # End-to-end tests of the browser app in headless Chromium (Playwright):
 # builds the release bundle and the native CLI, then runs e2e/tests/*.test.mjs
 # with `node --test`. Screenshots land in docs/screenshots/.
-# Server-mode tests run when `signaltrace serve --help` works; otherwise they
-# print "SKIPPED (server not available)".
+# Server-mode tests start the real `signaltrace serve` on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build-app.sh
