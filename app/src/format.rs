@@ -2,18 +2,8 @@
 
 use detector::features::FEATURE_NAMES;
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `1234567` → `1,234,567` (the detector's own formatting, as in its text).
+pub use detector::text::thousands;
 
 /// Decimal byte sizes: `75_300_000` → `75.3 MB`.
 pub fn bytes(n: f64) -> String {

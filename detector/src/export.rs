@@ -8,8 +8,9 @@ use crate::report::{Report, StatisticsStatus};
 use crate::text::{megabytes, percent, thousands};
 
 /// Column names of [`anomalies_csv`], in order.
-pub const CSV_COLUMNS: [&str; 15] = [
+pub const CSV_COLUMNS: [&str; 16] = [
     "entity",
+    "entity_field",
     "severity",
     "confidence",
     "detection_method",
@@ -28,13 +29,15 @@ pub const CSV_COLUMNS: [&str; 15] = [
 
 /// One CSV field: quoted when needed (RFC 4180), and defused when a
 /// spreadsheet would read it as a formula (OWASP: a leading `=`, `+`, `-`,
-/// `@`, tab or CR gets a `'` prefix).
+/// `@`, tab or CR gets a `'` prefix). Attackers control user names and
+/// hosts; a plain number such as `-0.5` is left as it is.
 fn field(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
+    let defused =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
+            format!("'{value}")
+        } else {
+            value.to_string()
+        };
     if defused.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {
@@ -51,6 +54,7 @@ pub fn anomalies_csv(r: &Report) -> String {
         let f = &a.features;
         let row = [
             field(&a.entity),
+            r.entity_field.as_str().to_string(),
             a.severity.as_str().to_string(),
             format!("{:.4}", a.confidence),
             a.detection_method.as_str().to_string(),
@@ -190,5 +194,6 @@ mod tests {
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(field("-1+2"), "'-1+2");
         assert_eq!(field("@SUM"), "'@SUM");
+        assert_eq!(field("-0.5"), "-0.5");
     }
 }

@@ -232,12 +232,14 @@ fn exports_csv_and_markdown() {
     let csv = detector::export::anomalies_csv(&r);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines[0].starts_with("entity,severity,confidence,detection_method,triggered_rules,"));
+    assert!(lines[0]
+        .starts_with("entity,entity_field,severity,confidence,detection_method,triggered_rules,"));
     let fields = detector::csv::split_fields(lines[1]);
     assert_eq!(fields.len(), detector::export::CSV_COLUMNS.len());
     assert_eq!(fields[0], "203.0.113.45");
-    assert_eq!(fields[1], "Critical");
-    assert_eq!(fields[4], "High Burst; High Deny Rate");
+    assert_eq!(fields[1], "clientip");
+    assert_eq!(fields[2], "Critical");
+    assert_eq!(fields[5], "High Burst; High Deny Rate");
     let md = detector::export::markdown(&r);
     assert!(md.contains("**Risk level: High**"));
     assert!(md.contains("| `203.0.113.45` | Critical |"), "{md}");

@@ -373,7 +373,7 @@ fn exports_go_to_stdout_or_a_file() {
         .lines()
         .nth(1)
         .unwrap()
-        .starts_with("oscar.novak,Critical,"));
+        .starts_with("oscar.novak,user,Critical,"));
     let md = dir.join("incident.md");
     let out = run(&[
         "analyze",
