@@ -248,10 +248,14 @@ impl Analyzer {
         }
         let text = String::from_utf8_lossy(clean);
         let trimmed = text.trim_start();
+        // A header is text: binary data (invalid UTF-8, control bytes) is
+        // read as JSONL so each line is rejected with its reason.
+        let is_text =
+            std::str::from_utf8(clean).is_ok() && !clean.iter().any(|&c| c < 0x20 && c != b'\t');
         let csv = match self.config.input.format {
             FormatChoice::Jsonl => false,
             FormatChoice::Csv => true,
-            FormatChoice::Auto => !trimmed.starts_with('{') && trimmed.contains(','),
+            FormatChoice::Auto => is_text && !trimmed.starts_with('{') && trimmed.contains(','),
         };
         let (schema, entity) = if csv {
             let entity = self.config.entity.unwrap_or(EntityField::User);

@@ -104,11 +104,17 @@ impl CsvSchema {
             cols.iter()
                 .position(|c| c.trim().eq_ignore_ascii_case(name.trim()))
         };
+        // The header as the user would recognise it: printable, and short.
+        let shown: String = cols
+            .join(",")
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .take(120)
+            .collect();
         let need = |name: &str| {
             find(name).ok_or_else(|| {
                 Error::BadHeader(format!(
-                    "no `{name}` column (header has: {}); remap columns with the csv config",
-                    cols.join(",")
+                    "no `{name}` column (header has: {shown}); remap columns with the csv config"
                 ))
             })
         };

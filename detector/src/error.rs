@@ -9,6 +9,8 @@ use std::fmt;
 pub enum Error {
     /// The input had no non-blank line.
     EmptyInput,
+    /// A CSV header and no row after it.
+    HeaderOnly,
     /// Lines were present but none was usable.
     NoValidLines {
         lines: u64,
@@ -28,6 +30,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::EmptyInput => write!(f, "input is empty: no log lines to analyze"),
+            Error::HeaderOnly => write!(f, "the CSV has a header but no rows to analyze"),
             Error::NoValidLines {
                 lines,
                 rejected,

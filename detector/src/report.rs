@@ -417,7 +417,9 @@ pub(crate) fn build(
         }
     }
     let Some(span) = p.span else {
-        return Err(if p.rejected == 0 {
+        return Err(if p.rejected == 0 && p.header > 0 {
+            Error::HeaderOnly
+        } else if p.rejected == 0 {
             Error::EmptyInput
         } else {
             Error::NoValidLines {

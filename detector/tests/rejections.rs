@@ -136,6 +136,34 @@ fn empty_input_is_an_error() {
 }
 
 #[test]
+fn a_csv_header_without_rows_says_so() {
+    let e = detector::analyze(
+        b"timestamp,user,host,action,resource,bytes,success\n\n",
+        &Config::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e, Error::HeaderOnly);
+}
+
+#[test]
+fn binary_input_is_not_mistaken_for_a_csv_header() {
+    let e = detector::analyze(
+        b"\x7fELF\x02\x01,\x00\x00\n\x00\x01,x\n",
+        &Config::default(),
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("no valid log line: 2 of 2 lines rejected"),
+        "{msg}"
+    );
+    assert!(
+        msg.is_ascii() || !msg.chars().any(char::is_control),
+        "{msg:?}"
+    );
+}
+
+#[test]
 fn no_valid_line_is_an_error_naming_the_first_reason() {
     let e = detector::analyze(b"{\"a\":1}\nnope\n", &Config::default()).unwrap_err();
     let msg = e.to_string();
