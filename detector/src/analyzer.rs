@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use crate::config::{Config, EntityField, FormatChoice};
+use crate::config::{Config, EntityField, Format, FormatChoice};
 use crate::csv::CsvSchema;
 use crate::error::Error;
 use crate::ingest::Schema;
@@ -258,7 +258,10 @@ impl Analyzer {
             FormatChoice::Auto => is_text && !trimmed.starts_with('{') && trimmed.contains(','),
         };
         let (schema, entity) = if csv {
-            let entity = self.config.entity.unwrap_or(EntityField::User);
+            let entity = self
+                .config
+                .entity
+                .unwrap_or(EntityField::default_for(Format::Csv));
             match CsvSchema::from_header(&text, &self.config.csv, entity) {
                 Ok(s) => {
                     self.main.header += 1;
@@ -274,7 +277,9 @@ impl Analyzer {
         } else {
             (
                 Schema::Jsonl,
-                self.config.entity.unwrap_or(EntityField::Clientip),
+                self.config
+                    .entity
+                    .unwrap_or(EntityField::default_for(Format::Jsonl)),
             )
         };
         let ctx = Arc::new(Context {
@@ -293,8 +298,9 @@ impl Analyzer {
         let mut start = range.start;
         // Until the format is known, go line by line on this thread.
         while self.ctx.is_none() && self.fatal.is_none() && start < range.end {
-            let nl = start
-                + memchr::memchr(b'\n', &data[start..range.end]).unwrap_or(range.end - start - 1);
+            // The body ends with a newline, so there is always one to find.
+            let nl =
+                memchr::memchr(b'\n', &data[start..range.end]).map_or(range.end - 1, |k| start + k);
             self.line(self.next_line, &data[start..nl]);
             self.next_line += 1;
             start = nl + 1;

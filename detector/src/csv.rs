@@ -15,7 +15,8 @@ use crate::ingest::{Action, Event, RejectKind, Rejection};
 use crate::time;
 
 /// Header names of the columns the detector reads (matched ignoring ASCII
-/// case and surrounding spaces).
+/// case and surrounding spaces). Other columns, `action` included, are
+/// carried along unread: denial comes from `success`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
@@ -23,7 +24,6 @@ pub struct CsvColumns {
     pub timestamp: String,
     pub user: String,
     pub host: String,
-    pub action: String,
     pub resource: String,
     pub bytes: String,
     pub success: String,
@@ -37,7 +37,6 @@ impl Default for CsvColumns {
             timestamp: "timestamp".into(),
             user: "user".into(),
             host: "host".into(),
-            action: "action".into(),
             resource: "resource".into(),
             bytes: "bytes".into(),
             success: "success".into(),
@@ -56,7 +55,6 @@ pub struct CsvSchema {
     bytes: usize,
     success: usize,
     host: Option<usize>,
-    action: Option<usize>,
     clientip: Option<usize>,
 }
 
@@ -126,7 +124,6 @@ impl CsvSchema {
             bytes: need(&names.bytes)?,
             success: need(&names.success)?,
             host: find(&names.host),
-            action: find(&names.action),
             clientip: find(&names.clientip),
         };
         match entity {
@@ -136,12 +133,6 @@ impl CsvSchema {
             }
             _ => Ok(schema),
         }
-    }
-
-    /// Whether a line looks like a header this schema could use (used to
-    /// tell a CSV file from a JSONL file whose first line is garbage).
-    pub fn looks_like_header(line: &str, names: &CsvColumns) -> bool {
-        CsvSchema::from_header(line, names, EntityField::User).is_ok()
     }
 
     pub fn parse<'a>(&self, line: &'a str, entity: EntityField) -> Result<Event<'a>, Rejection> {
@@ -217,7 +208,6 @@ impl CsvSchema {
                 _ => return Err(Rejection::new(RejectKind::MissingField, "empty `clientip`")),
             },
         };
-        let _ = self.action;
         Ok(Event {
             time,
             entity: Cow::Owned(entity_value),

@@ -388,11 +388,6 @@ pub fn for_each_member<'a>(line: &'a str, mut f: impl FnMut(JsonStr<'a>, Value<'
     Ok(())
 }
 
-/// The text of a key, decoded if it had escapes.
-pub fn key_text<'a>(k: &JsonStr<'a>) -> Cow<'a, str> {
-    k.decode()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -586,7 +586,6 @@ pub(crate) fn build(
                 })
                 .collect();
             let explanation = text::explanation(&text::ExplanationInput {
-                entity_field,
                 features: &s.features,
                 rules: &s.rules,
                 thresholds: &config.rules,

@@ -100,7 +100,6 @@ fn feature_phrase(rule: Rule, f: &Features, t: &RuleThresholds, medians: &[f64; 
 }
 
 pub struct ExplanationInput<'a> {
-    pub entity_field: EntityField,
     pub features: &'a Features,
     pub rules: &'a [Rule],
     pub thresholds: &'a RuleThresholds,
@@ -172,7 +171,6 @@ pub fn explanation(x: &ExplanationInput<'_>) -> String {
         (None, Some(reason)) => parts.push(format!("Statistics skipped: {reason}.")),
         (None, None) => {}
     }
-    let _ = x.entity_field;
     parts.join(" ")
 }
 
