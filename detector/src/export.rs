@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::report::{Report, StatisticsStatus};
-use crate::text::{megabytes, percent, thousands};
+use crate::vocab::{megabytes, percent, thousands};
 
 /// Column names of [`anomalies_csv`], in order.
 pub const CSV_COLUMNS: [&str; 16] = [

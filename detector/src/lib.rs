@@ -28,32 +28,44 @@
 //! assert_eq!(report.entities[0].features.deny_rate, 1.0);
 //! ```
 
-pub mod allowlist;
-pub mod analyzer;
+mod allowlist;
+mod analyzer;
+mod assemble;
 pub mod config;
-pub mod csv;
-pub mod error;
+mod error;
 pub mod export;
 pub mod features;
-pub mod forest;
+mod forest;
 pub mod generate;
 pub mod ingest;
-pub mod json;
-pub mod partial;
-pub mod privacy;
+mod names;
+mod partial;
+mod privacy;
 pub mod report;
-pub mod scoring;
-pub mod text;
+mod scoring;
+mod text;
 pub mod time;
+pub mod vocab;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
 pub use analyzer::Analyzer;
-pub use config::{Config, EntityField, Format, FormatChoice, LogsMode};
+pub use config::{Config, CsvColumns, EntityField, Format, FormatChoice, LogsMode};
 pub use error::Error;
-pub use features::Features;
+pub use features::{Features, FEATURE_NAMES};
+pub use ingest::{Action, RejectKind};
+pub use names::{Named, UnknownName};
 pub use report::Report;
 pub use scoring::{DetectionMethod, RiskLevel, Rule, Severity};
+
+/// Internals that the property tests and fuzz targets drive directly. Not a
+/// stable API: front ends use the items above.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::features::EntityAccumulator;
+    pub use crate::ingest::csv::split_fields;
+    pub use crate::ingest::json::for_each_member;
+}
 
 /// The crate version, echoed by every front end.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

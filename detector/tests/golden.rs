@@ -34,7 +34,11 @@ fn cases() -> Vec<Case> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| {
             let mut cols = l.splitn(3, '\t');
-            let mut next = || cols.next().expect("three tab-separated columns").to_string();
+            let mut next = || {
+                cols.next()
+                    .expect("three tab-separated columns")
+                    .to_string()
+            };
             Case {
                 name: next(),
                 input: next(),
@@ -105,14 +109,20 @@ fn reports_are_byte_identical_to_the_golden_cli_output() {
         let want = std::fs::read_to_string(golden_dir().join(format!("{}.json", case.name)))
             .unwrap_or_else(|e| panic!("{}.json: {e}", case.name));
         if pretty != want {
-            failures.push(format!("{}: --logs none --pretty report differs", case.name));
+            failures.push(format!(
+                "{}: --logs none --pretty report differs",
+                case.name
+            ));
         }
 
         let full = report(case, &bytes, &name, None);
         let compact = serde_json::to_string(&full).unwrap() + "\n";
         let want_sum = &sums.iter().find(|(c, _)| c == &case.name).unwrap().1;
         if &sha256_hex(compact.as_bytes()) != want_sum {
-            failures.push(format!("{}: full compact report's SHA-256 differs", case.name));
+            failures.push(format!(
+                "{}: full compact report's SHA-256 differs",
+                case.name
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
