@@ -17,6 +17,10 @@ pub trait Named: Copy + Sized + 'static {
     fn all() -> &'static [Self];
     /// The value's spelling, as serialized in the report.
     fn name(self) -> &'static str;
+    /// The value spelled `s` (exact match), as `FromStr` does.
+    fn from_name(s: &str) -> Result<Self, UnknownName> {
+        parse(s)
+    }
 }
 
 /// A name that is none of a [`Named`] set's values.

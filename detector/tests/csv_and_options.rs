@@ -242,6 +242,6 @@ fn exports_csv_and_markdown() {
     assert_eq!(fields[5], "High Burst; High Deny Rate");
     let md = detector::export::markdown(&r);
     assert!(md.contains("**Risk level: High**"));
-    assert!(md.contains("| `203.0.113.45` | Critical |"), "{md}");
+    assert!(md.contains("| 203.0.113.45 | Critical |"), "{md}");
     assert_eq!(r.anomalies[0].severity, Severity::Critical);
 }

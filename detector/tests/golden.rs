@@ -7,7 +7,7 @@
 //! is analyzed through the library and serialized as the CLI serializes it
 //! (`serde_json`, then a newline). The `--logs none --pretty` report must
 //! equal `<case>.json` and the complete compact report must hash to the
-//! SHA-256 in `SHA256SUMS`.
+//! SHA-256 in `SHA256SUMS`; the `--text` view must equal `<case>.txt`.
 
 use std::path::{Path, PathBuf};
 
@@ -106,6 +106,7 @@ fn reports_are_byte_identical_to_the_golden_cli_output() {
 
         let lean = report(case, &bytes, &name, Some(LogsMode::None));
         let pretty = serde_json::to_string_pretty(&lean).unwrap() + "\n";
+        assert_eq!(pretty, detector::export::json(&lean, true));
         let want = std::fs::read_to_string(golden_dir().join(format!("{}.json", case.name)))
             .unwrap_or_else(|e| panic!("{}.json: {e}", case.name));
         if pretty != want {
@@ -117,6 +118,14 @@ fn reports_are_byte_identical_to_the_golden_cli_output() {
 
         let full = report(case, &bytes, &name, None);
         let compact = serde_json::to_string(&full).unwrap() + "\n";
+        assert_eq!(compact, detector::export::json(&full, false));
+
+        let text = detector::export::text(&full);
+        let want =
+            std::fs::read_to_string(golden_dir().join(format!("{}.txt", case.name))).unwrap();
+        if text != want {
+            failures.push(format!("{}: --text view differs", case.name));
+        }
         let want_sum = &sums.iter().find(|(c, _)| c == &case.name).unwrap().1;
         if &sha256_hex(compact.as_bytes()) != want_sum {
             failures.push(format!(
