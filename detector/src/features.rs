@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{Nanos, NANOS_PER_MINUTE};
 
-/// The five features of one entity (DESIGN.md "Entities and features").
+/// The five features of one entity (docs/DESIGN.md "Entities and features").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Features {

@@ -5,21 +5,33 @@
 //!
 //! # Layout
 //!
-//! Data flows one way through these modules:
+//! Data flows one way, through these rooms, in this order (an arrow never
+//! points back: `tests/architecture.rs` checks the imports have no cycle):
 //!
-//! 1. [`analyzer`] frames pushed chunks into numbered lines (a line may span
-//!    chunks), detects the format from the first non-blank line, and fans
-//!    blocks of lines out to worker threads when asked to.
-//! 2. [`ingest`] (JSONL, via the validating scanner in [`json`]) and [`csv`]
-//!    turn a line into an `Event` or a `Rejection` with a reason; [`time`]
-//!    parses RFC 3339 into UTC nanoseconds.
-//! 3. [`partial`] adds events into per-entity [`features::EntityAccumulator`]s
-//!    — mergeable, so chunks and threads combine exactly.
-//! 4. [`report`] computes the five [`Features`], fires the [`scoring`] rules,
-//!    fits the [`forest`] (scikit-learn's Isolation Forest semantics), scores
-//!    severity, confidence and risk, and writes the [`text`] explanations.
+//! 1. `analyzer` ([`Analyzer`]) frames pushed chunks into numbered lines
+//!    (a line may span chunks; an over-long one is skipped, never stored)
+//!    and fans blocks of lines out to worker threads when asked to.
+//! 2. [`ingest`] decides what happens to one line: the line prelude (line
+//!    ending, BOM, too long, blank), the format sniffed from the first
+//!    non-blank line, then the JSONL parser (on a validating single-pass
+//!    JSON scanner) or the CSV parser makes an event or a rejection with
+//!    its [`RejectKind`]; [`time`] parses RFC 3339 into UTC nanoseconds.
+//! 3. `partial` adds events into per-entity [`features`] accumulators —
+//!    mergeable, so any chunking and thread count give the same sums.
+//! 4. `assemble` turns the merged sums into a [`Report`] in named stages:
+//!    score entities ([`features`], the `scoring` rules), run the `forest`
+//!    (scikit-learn's Isolation Forest), judge severity with the
+//!    `allowlist`, pseudonymize (`privacy`), explain the anomalies (`text`),
+//!    the timeline, the raw rows, the overview and summary.
+//! 5. [`export`] renders a finished report: JSON, the CSV of anomalies, the
+//!    Markdown incident summary, the CLI's text view.
 //!
-//! [`generate`] makes the deterministic sample data.
+//! Beside the pipeline: [`config`] (every option with its default, and its
+//! validation), [`report`] (the schema), [`vocab`] (entity nouns, feature
+//! labels, number formats — one vocabulary for every front end), [`Named`]
+//! (each enum's `ALL`, `as_str`, `FromStr`), [`Error`], [`generate`] (the
+//! deterministic sample data) and `wasm` (JavaScript bindings, feature
+//! `wasm`). docs/ARCHITECTURE.md draws the same map across the crates.
 //!
 //! ```
 //! let log = br#"{"time":"2026-02-14T10:02:15Z","clientip":"10.0.0.1","url":"https://a.example/","action":"DENY","responsesize":10}"#;

@@ -2,14 +2,15 @@
 //!
 //! Every closed set the front ends offer or show — formats, entity fields,
 //! logs modes, rules, severities, risk levels, detection methods, rejection
-//! kinds, actions — gets from [`named!`] an `ALL` array in declaration
+//! kinds, actions — gets from `named!` an `ALL` array in declaration
 //! order, `as_str` (the same spelling serde writes in the report), `FromStr`
 //! and `Display`, so a CLI flag, an HTTP query parameter or a settings form
 //! parses and lists the detector's own values instead of mirroring them.
 
 use std::fmt;
 
-/// A closed set of values with one spelling each; implemented by [`named!`].
+/// A closed set of values with one spelling each (implemented by the
+/// crate-internal `named!` macro).
 pub trait Named: Copy + Sized + 'static {
     /// What one value is called in messages ("entity field").
     const KIND: &'static str;

@@ -1,8 +1,8 @@
-//! What happens to one line: the [`line`] prelude (line ending, BOM, length,
-//! blank), then — once [`sniff`] has fixed the format from the first
-//! non-blank line — the JSONL parser ([`jsonl`], on the validating scanner
-//! in [`json`]) or the CSV parser ([`csv`]) turns it into an
-//! [`event::Event`] or a [`event::Rejection`] with a reason.
+//! What happens to one line: the `line` prelude (line ending, BOM, length,
+//! blank), then — once `sniff` has fixed the format from the first
+//! non-blank line — the JSONL parser (`jsonl`, on the validating scanner
+//! in `json`) or the CSV parser (`csv`) turns it into an `Event` or a
+//! `Rejection` with its [`RejectKind`] and reason (`event`).
 //!
 //! This module knows the input formats and nothing about features or
 //! framing: the analyzer frames bytes into numbered lines and threads, and
