@@ -316,12 +316,13 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
     if let Some(key) = &a.pseudonymize {
         config.pseudonymize = Some(key.clone());
     }
-    config.validate()?;
+    // Validated (and its allowlist parsed, once) by `Analyzer::new`.
     Ok(config)
 }
 
 fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
-    let config = effective_config(&a)?;
+    // The config is checked before the file is opened.
+    let analyzer = Analyzer::new(effective_config(&a)?)?;
     let (mut reader, name, size): (Box<dyn Read>, String, Option<u64>) = if a.file == "-" {
         (Box::new(io::stdin().lock()), "-".into(), None)
     } else {
@@ -343,9 +344,7 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let mut analyzer = Analyzer::new(config)?
-        .with_filename(name)
-        .with_threads(threads);
+    let mut analyzer = analyzer.with_filename(name).with_threads(threads);
     let progress = io::stderr().is_terminal() && size.is_some_and(|s| s > 64 << 20);
     let started = Instant::now();
     loop {
