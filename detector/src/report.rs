@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, EntityField, Format};
 use crate::features::Features;
 use crate::ingest::event::{Action, RejectKind};
+use crate::names::named;
 use crate::scoring::{DetectionMethod, RiskLevel, Rule, Severity};
 
 /// Bumped when a field changes meaning or disappears.
@@ -226,6 +227,8 @@ pub enum StatisticsStatus {
     Ran,
     Skipped,
 }
+
+named!(StatisticsStatus, "statistics status", { Ran => "ran", Skipped => "skipped" });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]

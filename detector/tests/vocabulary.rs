@@ -6,6 +6,7 @@ use std::fmt::Debug;
 use std::str::FromStr;
 
 use detector::export::ExportFormat;
+use detector::report::StatisticsStatus;
 use detector::{
     Action, DetectionMethod, EntityField, Format, FormatChoice, LogsMode, Named, RejectKind,
     RiskLevel, Rule, Severity,
@@ -55,6 +56,7 @@ fn every_named_enum_lists_parses_and_displays_its_report_spelling() {
     names_round_trip::<DetectionMethod>(&["Rule-based", "Statistical", "Hybrid"]);
     names_round_trip::<Action>(&["ALLOW", "DENY"]);
     names_round_trip::<ExportFormat>(&["json", "csv", "markdown"]);
+    names_round_trip::<StatisticsStatus>(&["ran", "skipped"]);
     names_round_trip::<Rule>(&[
         "High Burst",
         "High Deny Rate",
@@ -78,6 +80,7 @@ fn names_are_the_serde_names_of_the_report() {
     serde_matches::<Action>();
     serde_matches::<Rule>();
     serde_matches::<RejectKind>();
+    serde_matches::<StatisticsStatus>();
 }
 
 #[test]
