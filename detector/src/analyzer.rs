@@ -4,10 +4,12 @@
 //! waits in a small carry buffer; an over-long line is rejected as soon as it
 //! passes the limit and the rest of it is skipped without being stored, so
 //! memory never depends on line length. The first non-blank line fixes the
-//! format (and, for CSV, is the header). After that, whole runs of complete
-//! lines are parsed in place — or, with [`Analyzer::with_threads`], handed to
-//! worker threads that each keep their own [`Partial`]; partials merge
-//! exactly, so the report is the same for any chunking and thread count.
+//! format (decided by `ingest::sniff`; for CSV it is the header). After
+//! that, whole runs of complete lines are parsed in place — or, with
+//! [`Analyzer::with_threads`], handed to worker threads that each keep
+//! their own [`Partial`]; partials merge exactly, so the report is the same
+//! for any chunking and thread count. What happens to each line (prelude,
+//! parsing) is `ingest`'s; this module only frames and schedules.
 
 use std::sync::Arc;
 

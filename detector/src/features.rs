@@ -126,7 +126,7 @@ impl EntityAccumulator {
 
 /// Largest number of `sorted` times inside [t, t + width) for t in `sorted`,
 /// with the earliest t that reaches it. Linear time (two pointers).
-pub fn peak_in_window(sorted: &[Nanos], width: Nanos) -> (u64, Nanos) {
+pub(crate) fn peak_in_window(sorted: &[Nanos], width: Nanos) -> (u64, Nanos) {
     let mut best = 0usize;
     let mut best_start = sorted.first().copied().unwrap_or(0);
     let mut hi = 0usize;
