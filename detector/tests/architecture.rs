@@ -97,10 +97,10 @@ fn code_only(src: &str) -> Vec<u8> {
             b'\'' => {
                 // A char literal ('x', '\n', '\u{7f}'), not a lifetime ('a).
                 let end = if b.get(i + 1) == Some(&b'\\') {
-                    b[i + 2..]
-                        .iter()
-                        .position(|&c| c == b'\'')
-                        .map(|k| i + 2 + k + 1)
+                    // Past the escaped character: '\'' and '\\' are whole.
+                    b.get(i + 3..)
+                        .and_then(|rest| rest.iter().position(|&c| c == b'\''))
+                        .map(|k| i + 3 + k + 1)
                 } else {
                     let ch_len = src[i + 1..].chars().next().map_or(1, char::len_utf8);
                     (b.get(i + 1 + ch_len) == Some(&b'\'')).then_some(i + 2 + ch_len)
@@ -263,7 +263,7 @@ fn no_non_test_function_is_longer_than_120_lines() {
 fn the_length_check_sees_long_functions_and_skips_tests() {
     let body = "    let x = 1;\n".repeat(MAX_FN_LINES);
     let src = format!(
-        "fn long() {{\n{body}}}\nfn short() -> Vec<u8> {{ let s = \"}}\"; let c = '{{'; vec![] }}\n\
+        "fn long() {{\n{body}}}\nfn short() -> Vec<u8> {{ let s = \"}}\"; let c = '{{'; let q = '\\''; vec![] }}\n\
          #[cfg(test)]\nmod tests {{\n    fn long_test() {{\n{body}    }}\n}}\n"
     );
     let code = without_tests(&code_only(&src));
