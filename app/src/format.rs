@@ -1,31 +1,21 @@
 //! How numbers, sizes, times and feature names read on screen.
+//!
+//! Counts, shares, sizes and feature labels are the detector's own
+//! ([`detector::vocab`]), so a number on a card reads exactly as in the
+//! explanation beside it; only screen-specific formats (clock times,
+//! durations, throughput) are defined here.
 
-use detector::features::FEATURE_NAMES;
-
-/// `1234567` → `1,234,567` (the detector's own formatting, as in its text).
-pub use detector::text::thousands;
+/// `1234567` → `1,234,567`.
+pub use detector::vocab::thousands;
 
 /// Decimal byte sizes: `75_300_000` → `75.3 MB`.
 pub fn bytes(n: f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n;
-    let mut u = 0;
-    while v >= 1000.0 && u + 1 < UNITS.len() {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{} B", v as u64)
-    } else if v >= 100.0 {
-        format!("{v:.0} {}", UNITS[u])
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
+    detector::vocab::byte_size(n)
 }
 
-/// A share in [0, 1] as a whole percentage.
+/// A share in [0, 1]: `0.9` → `90%`, `2/3` → `66.7%` (as in explanations).
 pub fn percent(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    detector::vocab::percent(x)
 }
 
 /// `2026-02-14T10:02:15Z` → `2026-02-14 10:02:15 UTC` (other text unchanged).
@@ -60,30 +50,12 @@ pub fn duration_hours(h: f64) -> String {
 
 /// A readable name for a feature key in `FEATURE_NAMES`.
 pub fn feature_label(key: &str) -> &'static str {
-    match key {
-        "requests_per_minute_peak" => "Peak requests / minute",
-        "deny_rate" => "Deny rate",
-        "total_bytes_transferred" => "Data transferred",
-        "unique_hosts_count" => "Unique hosts",
-        "off_hours_request_ratio" => "Off-hours share",
-        _ => "Feature",
-    }
+    detector::vocab::feature_label(key)
 }
 
 /// A feature value in its natural unit, by index in `FEATURE_NAMES`.
 pub fn feature_value(index: usize, v: f64) -> String {
-    match FEATURE_NAMES.get(index).copied() {
-        Some("deny_rate" | "off_hours_request_ratio") => percent(v),
-        Some("total_bytes_transferred") => bytes(v),
-        Some(_) => {
-            if v.fract() == 0.0 {
-                thousands(v as u64)
-            } else {
-                format!("{v:.1}")
-            }
-        }
-        None => v.to_string(),
-    }
+    detector::vocab::feature_value(index, v)
 }
 
 /// Throughput in MB/s from bytes and milliseconds.
@@ -130,6 +102,9 @@ mod tests {
     #[test]
     fn feature_values_use_their_units() {
         assert_eq!(feature_value(1, 0.9), "90%");
+        // The same as the explanation's "deny rate 66.7%", not "67%".
+        assert_eq!(feature_value(1, 2.0 / 3.0), "66.7%");
+        assert_eq!(percent(2.0 / 3.0), "66.7%");
         assert_eq!(feature_value(2, 75_000_000.0), "75.0 MB");
         assert_eq!(feature_value(0, 150.0), "150");
         assert_eq!(feature_value(3, 2.5), "2.5");

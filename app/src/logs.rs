@@ -55,7 +55,7 @@ pub fn page(indices: &[u32], page: usize) -> &[u32] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use detector::ingest::Action;
+    use detector::Action;
 
     fn row(line: u64, anomalous: bool) -> LogRow {
         LogRow {

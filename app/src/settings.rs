@@ -6,48 +6,42 @@
 //! repeated here.
 
 use detector::config::{LogsMode, OffHours, RuleThresholds};
-use detector::{Config, EntityField};
+use detector::{vocab, Config, EntityField};
 use serde::{Deserialize, Serialize};
 
 /// Above this file size the report keeps only the anomalous entities' raw
 /// rows: a million rows would otherwise cost hundreds of MB in the page.
 pub const ALL_LOGS_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Which field groups events; `Auto` lets the format decide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum EntityChoice {
-    #[default]
-    Auto,
-    Clientip,
-    User,
-    Host,
-}
+/// Which field groups events: one of the detector's [`EntityField`]s, or
+/// `None` to let the format decide. Stored as the field's name (or `auto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EntityChoice(pub Option<EntityField>);
 
 impl EntityChoice {
-    pub const ALL: [EntityChoice; 4] = [
-        EntityChoice::Auto,
-        EntityChoice::Clientip,
-        EntityChoice::User,
-        EntityChoice::Host,
-    ];
+    /// Let the format decide (client IP for JSONL, user for CSV).
+    pub const AUTO: EntityChoice = EntityChoice(None);
+
+    /// `AUTO`, then every entity field in the detector's order.
+    pub const ALL: [EntityChoice; 1 + EntityField::ALL.len()] = {
+        let mut all = [EntityChoice::AUTO; 1 + EntityField::ALL.len()];
+        let mut i = 0;
+        while i < EntityField::ALL.len() {
+            all[i + 1] = EntityChoice(Some(EntityField::ALL[i]));
+            i += 1;
+        }
+        all
+    };
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            EntityChoice::Auto => "auto",
-            EntityChoice::Clientip => "clientip",
-            EntityChoice::User => "user",
-            EntityChoice::Host => "host",
-        }
+        self.0.map_or("auto", EntityField::as_str)
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            EntityChoice::Auto => "Automatic (IP for JSONL, user for CSV)",
-            EntityChoice::Clientip => "Client IP",
-            EntityChoice::User => "User",
-            EntityChoice::Host => "Host",
-        }
+        self.0.map_or(
+            "Automatic (IP for JSONL, user for CSV)",
+            vocab::entity_label,
+        )
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -55,12 +49,21 @@ impl EntityChoice {
     }
 
     fn field(self) -> Option<EntityField> {
-        match self {
-            EntityChoice::Auto => None,
-            EntityChoice::Clientip => Some(EntityField::Clientip),
-            EntityChoice::User => Some(EntityField::User),
-            EntityChoice::Host => Some(EntityField::Host),
-        }
+        self.0
+    }
+}
+
+impl Serialize for EntityChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EntityChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        EntityChoice::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown entity choice {name:?}")))
     }
 }
 
@@ -88,7 +91,7 @@ impl Default for Settings {
     fn default() -> Self {
         let c = Config::default();
         Settings {
-            entity: EntityChoice::Auto,
+            entity: EntityChoice::AUTO,
             burst_requests_per_minute: c.rules.burst_requests_per_minute,
             deny_rate_percent: c.rules.deny_rate * 100.0,
             data_transfer_mb: c.rules.data_transfer_bytes as f64 / 1e6,
@@ -196,7 +199,7 @@ mod tests {
             deny_rate_percent: 45.0,
             data_transfer_mb: 12.5,
             off_hours_percent: 80.0,
-            entity: EntityChoice::User,
+            entity: EntityChoice(Some(EntityField::User)),
             utc_offset_minutes: -300,
             ..Settings::default()
         };
@@ -245,6 +248,21 @@ mod tests {
         let partial = Settings::from_stored(Some(r#"{"unique_hosts": 3}"#));
         assert_eq!(partial.unique_hosts, 3);
         assert_eq!(partial.burst_requests_per_minute, 100);
+    }
+
+    #[test]
+    fn entity_choices_are_auto_then_the_detector_fields() {
+        let names: Vec<&str> = EntityChoice::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, ["auto", "clientip", "user", "host"]);
+        assert_eq!(EntityChoice::parse("host").unwrap().label(), "Host");
+        assert_eq!(EntityChoice::parse("nope"), None);
+        // Stored as before: the lowercase name.
+        let s = Settings {
+            entity: EntityChoice(Some(EntityField::Clientip)),
+            ..Settings::default()
+        };
+        assert!(s.to_stored().contains(r#""entity":"clientip""#));
+        assert_eq!(Settings::from_stored(Some(&s.to_stored())), s);
     }
 
     #[test]

@@ -4,19 +4,22 @@
 //! waits in a small carry buffer; an over-long line is rejected as soon as it
 //! passes the limit and the rest of it is skipped without being stored, so
 //! memory never depends on line length. The first non-blank line fixes the
-//! format (and, for CSV, is the header). After that, whole runs of complete
-//! lines are parsed in place — or, with [`Analyzer::with_threads`], handed to
-//! worker threads that each keep their own [`Partial`]; partials merge
-//! exactly, so the report is the same for any chunking and thread count.
+//! format (decided by `ingest::sniff`; for CSV it is the header). After
+//! that, whole runs of complete lines are parsed in place — or, with
+//! [`Analyzer::with_threads`], handed to worker threads that each keep
+//! their own [`Partial`]; partials merge exactly, so the report is the same
+//! for any chunking and thread count. What happens to each line (prelude,
+//! parsing) is `ingest`'s; this module only frames and schedules.
 
 use std::sync::Arc;
 
-use crate::config::{Config, EntityField, Format, FormatChoice};
-use crate::csv::CsvSchema;
+use crate::allowlist::Allowlist;
+use crate::assemble;
+use crate::config::Config;
 use crate::error::Error;
-use crate::ingest::Schema;
+use crate::ingest::sniff::sniff;
 use crate::partial::{Context, Partial};
-use crate::report::{self, Report};
+use crate::report::Report;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod pool {
@@ -86,6 +89,8 @@ mod pool {
 /// Incremental analysis of one input.
 pub struct Analyzer {
     config: Arc<Config>,
+    /// Parsed once, by config validation.
+    allowlist: Allowlist,
     filename: Option<String>,
     carry: Vec<u8>,
     /// Inside an over-long line that was already rejected.
@@ -104,9 +109,10 @@ pub struct Analyzer {
 impl Analyzer {
     /// A single-threaded analyzer. The config is validated here.
     pub fn new(config: Config) -> Result<Self, Error> {
-        config.validate()?;
+        let allowlist = config.validated()?;
         Ok(Analyzer {
             config: Arc::new(config),
+            allowlist,
             filename: None,
             carry: Vec::new(),
             discarding: false,
@@ -235,61 +241,29 @@ impl Analyzer {
     }
 
     /// Lines before the format is known: blanks are counted; the first
-    /// non-blank line decides the format.
+    /// non-blank line decides the format (and, for CSV, is the header).
     fn detect(&mut self, line_no: u64, raw: &[u8]) {
-        let clean = Partial::clean(line_no, raw);
-        if clean.len() > self.config.input.max_line_bytes {
-            self.main.too_long(line_no, &self.config);
+        let Some(content) = self.main.prelude(line_no, raw, &self.config) else {
             return;
-        }
-        if Partial::is_blank(clean) {
-            self.main.blank += 1;
-            return;
-        }
-        let text = String::from_utf8_lossy(clean);
-        let trimmed = text.trim_start();
-        // A header is text: binary data (invalid UTF-8, control bytes) is
-        // read as JSONL so each line is rejected with its reason.
-        let is_text =
-            std::str::from_utf8(clean).is_ok() && !clean.iter().any(|&c| c < 0x20 && c != b'\t');
-        let csv = match self.config.input.format {
-            FormatChoice::Jsonl => false,
-            FormatChoice::Csv => true,
-            FormatChoice::Auto => is_text && !trimmed.starts_with('{') && trimmed.contains(','),
         };
-        let (schema, entity) = if csv {
-            let entity = self
-                .config
-                .entity
-                .unwrap_or(EntityField::default_for(Format::Csv));
-            match CsvSchema::from_header(&text, &self.config.csv, entity) {
-                Ok(s) => {
-                    self.main.header += 1;
-                    (Schema::Csv(s), entity)
-                }
-                Err(e) => {
-                    // Account for the line so counts stay whole, then stop.
-                    self.main.header += 1;
-                    self.fatal = Some(e);
-                    return;
+        match sniff(content, &self.config) {
+            Ok(sniffed) => {
+                self.main.header += u64::from(sniffed.header);
+                let ctx = Arc::new(Context {
+                    schema: sniffed.schema,
+                    entity: sniffed.entity,
+                    config: Arc::clone(&self.config),
+                });
+                self.ctx = Some(Arc::clone(&ctx));
+                if !sniffed.header {
+                    self.main.ingest_line(&ctx, line_no, raw);
                 }
             }
-        } else {
-            (
-                Schema::Jsonl,
-                self.config
-                    .entity
-                    .unwrap_or(EntityField::default_for(Format::Jsonl)),
-            )
-        };
-        let ctx = Arc::new(Context {
-            schema,
-            entity,
-            config: Arc::clone(&self.config),
-        });
-        self.ctx = Some(Arc::clone(&ctx));
-        if !csv {
-            self.main.ingest_line(&ctx, line_no, raw);
+            Err(e) => {
+                // Account for the header line so counts stay whole, then stop.
+                self.main.header += 1;
+                self.fatal = Some(e);
+            }
         }
     }
 
@@ -354,22 +328,12 @@ impl Analyzer {
         merged.errors.truncate(max_reported);
         let Some(ctx) = self.ctx.take() else {
             // No non-blank line decided a format.
-            return Err(if merged.rejected == 0 {
-                Error::EmptyInput
-            } else {
-                Error::NoValidLines {
-                    lines: self.next_line - 1,
-                    rejected: merged.rejected,
-                    first: merged
-                        .errors
-                        .first()
-                        .map(|e| format!("line {}: {}", e.line, e.reason)),
-                }
-            });
+            return Err(merged.nothing_to_analyze());
         };
-        report::build(
+        assemble::build(
             merged,
             &self.config,
+            &self.allowlist,
             ctx.schema.format(),
             ctx.entity,
             self.filename.take(),

@@ -1,4 +1,5 @@
-//! Every threshold and option the detector uses, with DESIGN.md's defaults.
+//! Every threshold and option the detector uses, with their defaults
+//! (docs/DESIGN.md).
 //!
 //! A `Config` deserializes from a partial document (missing fields take their
 //! defaults; unknown fields are an error so a typo never silently changes
@@ -6,8 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::csv::CsvColumns;
+use crate::allowlist::Allowlist;
 use crate::error::Error;
+use crate::names::named;
 
 /// Input format. `Auto` looks at the first non-blank line: `{` means JSONL,
 /// anything else a CSV header.
@@ -21,6 +23,8 @@ pub enum FormatChoice {
     Csv,
 }
 
+named!(FormatChoice, "format", { Auto => "auto", Jsonl => "jsonl", Csv => "csv" });
+
 /// The format an input was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -29,6 +33,8 @@ pub enum Format {
     Jsonl,
     Csv,
 }
+
+named!(Format, "format", { Jsonl => "jsonl", Csv => "csv" });
 
 /// Which field groups events into entities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,15 +56,13 @@ impl EntityField {
             Format::Csv => EntityField::User,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityField::Clientip => "clientip",
-            EntityField::User => "user",
-            EntityField::Host => "host",
-        }
-    }
 }
+
+named!(EntityField, "entity field", {
+    Clientip => "clientip",
+    User => "user",
+    Host => "host",
+});
 
 /// Which raw rows the report carries in `logs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -73,6 +77,8 @@ pub enum LogsMode {
     /// No rows: memory then depends on the number of entities, not events.
     None,
 }
+
+named!(LogsMode, "logs mode", { All => "all", Anomalous => "anomalous", None => "none" });
 
 /// Rule thresholds. A rule fires when the feature is at or above its threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -199,6 +205,37 @@ impl Default for InputConfig {
     }
 }
 
+/// Header names of the columns the detector reads (matched ignoring ASCII
+/// case and surrounding spaces). Other columns, `action` included, are
+/// carried along unread: denial comes from `success`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(default, deny_unknown_fields)]
+pub struct CsvColumns {
+    pub timestamp: String,
+    pub user: String,
+    pub host: String,
+    pub resource: String,
+    pub bytes: String,
+    pub success: String,
+    /// Optional column with the client IP (for `--entity clientip`).
+    pub clientip: String,
+}
+
+impl Default for CsvColumns {
+    fn default() -> Self {
+        Self {
+            timestamp: "timestamp".into(),
+            user: "user".into(),
+            host: "host".into(),
+            resource: "resource".into(),
+            bytes: "bytes".into(),
+            success: "success".into(),
+            clientip: "clientip".into(),
+        }
+    }
+}
+
 /// Everything that shapes an analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -247,6 +284,12 @@ impl Config {
 
     /// Checks every field's range; the error names the field and the range.
     pub fn validate(&self) -> Result<(), Error> {
+        self.validated().map(drop)
+    }
+
+    /// [`Config::validate`], keeping what validation parsed: the allowlist
+    /// the analysis then uses.
+    pub(crate) fn validated(&self) -> Result<Allowlist, Error> {
         let r = &self.rules;
         check(
             r.burst_requests_per_minute >= 1,
@@ -313,7 +356,7 @@ impl Config {
             "a number from 0 to 1",
         )?;
         check(f.min_entities >= 2, "forest.min_entities", "at least 2")?;
-        crate::allowlist::Allowlist::new(&self.allowlist)?;
+        let allowlist = Allowlist::new(&self.allowlist)?;
         if let Some(key) = &self.pseudonymize {
             check(
                 key.len() >= 8,
@@ -332,7 +375,7 @@ impl Config {
             "input.max_reported_errors",
             "at most 1000000",
         )?;
-        Ok(())
+        Ok(allowlist)
     }
 }
 

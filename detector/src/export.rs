@@ -1,11 +1,50 @@
-//! Exports of a finished report: a CSV of anomalies for spreadsheets and
-//! SIEM imports, and a Markdown incident summary for a ticket. Pure
-//! formatting: every value comes from the report.
+//! Renderings of a finished report: the JSON the CLI and server print, a
+//! CSV of anomalies for spreadsheets and SIEM imports, a Markdown incident
+//! summary for a ticket, and the CLI's text view for a terminal. Pure
+//! formatting: every value comes from the report, every word and number
+//! format from `vocab`.
 
 use std::fmt::Write as _;
 
+use crate::names::named;
 use crate::report::{Report, StatisticsStatus};
-use crate::text::{megabytes, percent, thousands};
+use crate::vocab::{entity_label, entity_noun, megabytes, percent, percent_fixed, thousands};
+
+/// Which rendering of a report a front end writes (`--export`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExportFormat {
+    /// The full report as JSON.
+    #[default]
+    Json,
+    /// One row per anomaly ([`anomalies_csv`]).
+    Csv,
+    /// An incident summary ([`markdown`]).
+    Markdown,
+}
+
+named!(ExportFormat, "export format", { Json => "json", Csv => "csv", Markdown => "markdown" });
+
+/// The report as the CLI prints it and `POST /api/analyze` returns it:
+/// serde_json, indented when `pretty`, then a newline.
+pub fn json(r: &Report, pretty: bool) -> String {
+    let mut s = if pretty {
+        serde_json::to_string_pretty(r)
+    } else {
+        serde_json::to_string(r)
+    }
+    .unwrap_or_else(|e| unreachable!("a report always serializes: {e}"));
+    s.push('\n');
+    s
+}
+
+/// `r` rendered as `format` (JSON compact unless `pretty`).
+pub fn render(r: &Report, format: ExportFormat, pretty: bool) -> String {
+    match format {
+        ExportFormat::Json => json(r, pretty),
+        ExportFormat::Csv => anomalies_csv(r),
+        ExportFormat::Markdown => markdown(r),
+    }
+}
 
 /// Column names of [`anomalies_csv`], in order.
 pub const CSV_COLUMNS: [&str; 16] = [
@@ -50,7 +89,7 @@ pub fn anomalies_csv(r: &Report) -> String {
     let mut out = CSV_COLUMNS.join(",");
     out.push_str("\r\n");
     for a in &r.anomalies {
-        let rules: Vec<&str> = a.triggered_rules.iter().map(|x| x.name()).collect();
+        let rules: Vec<&str> = a.triggered_rules.iter().map(|x| x.as_str()).collect();
         let f = &a.features;
         let row = [
             field(&a.entity),
@@ -78,30 +117,61 @@ pub fn anomalies_csv(r: &Report) -> String {
     out
 }
 
-/// Escapes text for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Report text made inert in Markdown, for every line of [`markdown`]:
+/// entity values, file names, the summary and explanations may carry what
+/// an attacker chose (a user name like `<img src=x onerror=…>`), and a
+/// ticket system must show it as text, not run or format it. Characters
+/// that open HTML, emphasis, code, links, tables, headings or entities are
+/// backslash-escaped (CommonMark: any ASCII punctuation may be; a `_`
+/// inside a word cannot emphasize and stays as it is); line breaks become
+/// spaces so a value cannot start a line of its own.
+pub fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // `_` inside a word (insider_sample, deny_rate) cannot emphasize.
+        let intraword = |k: Option<usize>| {
+            k.and_then(|k| chars.get(k))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
+        if c == '_' && intraword(i.checked_sub(1)) && intraword(Some(i + 1)) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// An incident summary an analyst can paste into a ticket.
+/// An incident summary an analyst can paste into a ticket. Every value
+/// from the report goes through [`markdown_text`].
 pub fn markdown(r: &Report) -> String {
+    let md = markdown_text;
     let mut m = String::new();
     let name = r.filename.as_deref().unwrap_or("input");
-    let _ = writeln!(m, "# signaltrace incident summary: {}\n", cell(name));
+    let _ = writeln!(m, "# signaltrace incident summary: {}\n", md(name));
     let _ = writeln!(
         m,
         "**Risk level: {}** — {} anomalous of {} {}.\n",
         r.risk_level.as_str(),
         r.anomaly_count,
         thousands(r.entity_count),
-        r.entity_field.as_str()
+        entity_noun(r.entity_field, r.entity_count)
     );
-    let _ = writeln!(m, "{}\n", r.summary);
+    let _ = writeln!(m, "{}\n", md(&r.summary));
     let _ = writeln!(
         m,
         "- Time range: {} → {} ({:.1} h)\n- Events analyzed: {} ({} lines; {} rejected)\n- Detection: {} rule-based, {} statistical, {} hybrid",
-        r.time_range.start,
-        r.time_range.end,
+        md(&r.time_range.start),
+        md(&r.time_range.end),
         r.time_range.duration_hours,
         thousands(r.total_logs),
         thousands(r.lines.total),
@@ -125,7 +195,7 @@ pub fn markdown(r: &Report) -> String {
             let _ = writeln!(
                 m,
                 "- Isolation forest skipped: {}",
-                r.statistics.reason.as_deref().unwrap_or("")
+                md(r.statistics.reason.as_deref().unwrap_or(""))
             );
         }
     }
@@ -139,28 +209,39 @@ pub fn markdown(r: &Report) -> String {
         let _ = writeln!(m, "\nNo anomalies.");
         return m;
     }
+    markdown_anomalies(&mut m, r);
+    m
+}
+
+/// The anomalies table, then one section per anomaly.
+fn markdown_anomalies(m: &mut String, r: &Report) {
+    let md = markdown_text;
     let _ = writeln!(m, "\n## Anomalies\n");
-    let _ = writeln!(m, "| {} | severity | confidence | method | rules | peak/min | deny | transferred | hosts | off-hours | score |", r.entity_field.as_str());
+    let _ = writeln!(
+        m,
+        "| {} | severity | confidence | method | rules | peak/min | deny | transferred | hosts | off-hours | score |",
+        entity_label(r.entity_field)
+    );
     let _ = writeln!(m, "|---|---|---|---|---|---|---|---|---|---|---|");
     for a in &r.anomalies {
-        let rules: Vec<&str> = a.triggered_rules.iter().map(|x| x.name()).collect();
+        let rules: Vec<&str> = a.triggered_rules.iter().map(|x| x.as_str()).collect();
         let f = &a.features;
         let _ = writeln!(
             m,
-            "| `{}` | {} | {:.2} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            cell(&a.entity),
+            "| {} | {} | {:.2} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            md(&a.entity),
             a.severity.as_str(),
             a.confidence,
             a.detection_method.as_str(),
             if rules.is_empty() {
                 "—".to_string()
             } else {
-                rules.join(", ")
+                md(&rules.join(", "))
             },
-            f.requests_per_minute_peak,
+            thousands(f.requests_per_minute_peak),
             percent(f.deny_rate),
             megabytes(f.total_bytes_transferred as f64),
-            f.unique_hosts_count,
+            thousands(f.unique_hosts_count),
             percent(f.off_hours_request_ratio),
             a.isolation_score
                 .map(|s| format!("{s:.2}"))
@@ -170,16 +251,91 @@ pub fn markdown(r: &Report) -> String {
     for a in &r.anomalies {
         let _ = writeln!(
             m,
-            "\n### {} `{}`\n\n{}\n\nActive {} → {}, {} requests.",
+            "\n### {} {}\n\n{}\n\nActive {} → {}, {} requests.",
             a.severity.as_str(),
-            cell(&a.entity),
-            a.explanation,
-            a.first_seen,
-            a.last_seen,
+            md(&a.entity),
+            md(&a.explanation),
+            md(&a.first_seen),
+            md(&a.last_seen),
             thousands(a.request_count)
         );
     }
-    m
+}
+
+/// The CLI's `--text` view: what an analyst reads in a terminal.
+pub fn text(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "signaltrace {} — {}",
+        crate::VERSION,
+        r.filename.as_deref().unwrap_or("-")
+    );
+    let _ = writeln!(s, "Risk level: {}", r.risk_level.as_str());
+    let _ = writeln!(s, "{}", r.summary);
+    let _ = writeln!(
+        s,
+        "Lines: {} total, {} accepted, {} rejected, {} blank",
+        r.lines.total, r.lines.accepted, r.lines.rejected, r.lines.blank
+    );
+    match r.statistics.status {
+        StatisticsStatus::Ran => {
+            let _ = writeln!(
+                s,
+                "Isolation forest: {} trees, sample {}, seed {}, cut-off score {:.3}",
+                r.statistics.trees,
+                r.statistics.sample_size,
+                r.statistics.seed,
+                r.statistics.contamination_threshold.unwrap_or(0.0)
+            );
+        }
+        StatisticsStatus::Skipped => {
+            let _ = writeln!(
+                s,
+                "Isolation forest skipped: {}",
+                r.statistics.reason.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if r.anomalies.is_empty() {
+        let _ = writeln!(s, "\nNo anomalies.");
+    }
+    for a in &r.anomalies {
+        let _ = writeln!(
+            s,
+            "\n[{}] {}  confidence {:.2}  {}  score {}",
+            a.severity.as_str(),
+            a.entity,
+            a.confidence,
+            a.detection_method.as_str(),
+            a.isolation_score
+                .map(|x| format!("{x:.3}"))
+                .unwrap_or_else(|| "n/a".into())
+        );
+        if !a.triggered_rules.is_empty() {
+            let names: Vec<&str> = a.triggered_rules.iter().map(|r| r.as_str()).collect();
+            let _ = writeln!(s, "  rules: {}", names.join(", "));
+        }
+        let f = &a.features;
+        let _ = writeln!(
+            s,
+            "  peak/min {}  deny {}  bytes {}  hosts {}  off-hours {}  requests {}",
+            f.requests_per_minute_peak,
+            percent_fixed(f.deny_rate),
+            f.total_bytes_transferred,
+            f.unique_hosts_count,
+            percent_fixed(f.off_hours_request_ratio),
+            a.request_count
+        );
+        let _ = writeln!(s, "  {}", a.explanation);
+    }
+    if !r.parse_errors.is_empty() {
+        let _ = writeln!(s, "\nRejected lines (first {}):", r.parse_errors.len());
+        for e in &r.parse_errors {
+            let _ = writeln!(s, "  line {}: {}", e.line, e.reason);
+        }
+    }
+    s
 }
 
 #[cfg(test)]

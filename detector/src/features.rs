@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{Nanos, NANOS_PER_MINUTE};
 
-/// The five features of one entity (DESIGN.md "Entities and features").
+/// The five features of one entity (docs/DESIGN.md "Entities and features").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Features {
@@ -126,7 +126,7 @@ impl EntityAccumulator {
 
 /// Largest number of `sorted` times inside [t, t + width) for t in `sorted`,
 /// with the earliest t that reaches it. Linear time (two pointers).
-pub fn peak_in_window(sorted: &[Nanos], width: Nanos) -> (u64, Nanos) {
+pub(crate) fn peak_in_window(sorted: &[Nanos], width: Nanos) -> (u64, Nanos) {
     let mut best = 0usize;
     let mut best_start = sorted.first().copied().unwrap_or(0);
     let mut hi = 0usize;

@@ -16,6 +16,8 @@
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
+use crate::config::ForestConfig;
+
 /// Euler–Mascheroni constant (numpy's `euler_gamma`).
 const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
 
@@ -258,6 +260,53 @@ pub fn contamination_outliers(scores: &[f64], contamination: f64) -> (Vec<bool>,
     let samples: Vec<f64> = scores.iter().map(|s| -s).collect();
     let offset = percentile_linear(&samples, 100.0 * contamination);
     (samples.iter().map(|s| *s < offset).collect(), -offset)
+}
+
+/// What the forest made of a population.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PopulationScores {
+    /// Fewer rows than `forest.min_entities`: not run.
+    TooFew,
+    /// Every row has the same features: nothing to isolate, not run.
+    Identical,
+    /// Scored every row.
+    Ran {
+        /// Per row, in the rows' order.
+        scores: Vec<Scored>,
+        /// Per row: within the contamination share *and* at or above
+        /// `forest.score_threshold`.
+        outliers: Vec<bool>,
+        /// The isolation score the contamination share starts above.
+        contamination_threshold: f64,
+        /// Rows per tree actually used.
+        sample_size: usize,
+    },
+}
+
+/// Fits a forest on `rows` (one per entity, in a fixed order) and scores
+/// every row against it, or says why it did not run.
+pub(crate) fn score_population(rows: &[Row], fc: &ForestConfig) -> PopulationScores {
+    if rows.len() < fc.min_entities {
+        return PopulationScores::TooFew;
+    }
+    if rows.iter().all(|r| r == &rows[0]) {
+        return PopulationScores::Identical;
+    }
+    let forest = IsolationForest::fit(rows, fc.trees, fc.sample_size, fc.seed);
+    let scores: Vec<Scored> = rows.iter().map(|r| forest.score(r)).collect();
+    let values: Vec<f64> = scores.iter().map(|r| r.score).collect();
+    let (within, contamination_threshold) = contamination_outliers(&values, fc.contamination);
+    let outliers = scores
+        .iter()
+        .zip(within)
+        .map(|(r, w)| w && r.score >= fc.score_threshold)
+        .collect();
+    PopulationScores::Ran {
+        scores,
+        outliers,
+        contamination_threshold,
+        sample_size: forest.sample_size(),
+    }
 }
 
 #[cfg(test)]

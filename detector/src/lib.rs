@@ -5,21 +5,33 @@
 //!
 //! # Layout
 //!
-//! Data flows one way through these modules:
+//! Data flows one way, through these rooms, in this order (an arrow never
+//! points back: `tests/architecture.rs` checks the imports have no cycle):
 //!
-//! 1. [`analyzer`] frames pushed chunks into numbered lines (a line may span
-//!    chunks), detects the format from the first non-blank line, and fans
-//!    blocks of lines out to worker threads when asked to.
-//! 2. [`ingest`] (JSONL, via the validating scanner in [`json`]) and [`csv`]
-//!    turn a line into an `Event` or a `Rejection` with a reason; [`time`]
-//!    parses RFC 3339 into UTC nanoseconds.
-//! 3. [`partial`] adds events into per-entity [`features::EntityAccumulator`]s
-//!    — mergeable, so chunks and threads combine exactly.
-//! 4. [`report`] computes the five [`Features`], fires the [`scoring`] rules,
-//!    fits the [`forest`] (scikit-learn's Isolation Forest semantics), scores
-//!    severity, confidence and risk, and writes the [`text`] explanations.
+//! 1. `analyzer` ([`Analyzer`]) frames pushed chunks into numbered lines
+//!    (a line may span chunks; an over-long one is skipped, never stored)
+//!    and fans blocks of lines out to worker threads when asked to.
+//! 2. [`ingest`] decides what happens to one line: the line prelude (line
+//!    ending, BOM, too long, blank), the format sniffed from the first
+//!    non-blank line, then the JSONL parser (on a validating single-pass
+//!    JSON scanner) or the CSV parser makes an event or a rejection with
+//!    its [`RejectKind`]; [`time`] parses RFC 3339 into UTC nanoseconds.
+//! 3. `partial` adds events into per-entity [`features`] accumulators —
+//!    mergeable, so any chunking and thread count give the same sums.
+//! 4. `assemble` turns the merged sums into a [`Report`] in named stages:
+//!    score entities ([`features`], the `scoring` rules), run the `forest`
+//!    (scikit-learn's Isolation Forest), judge severity with the
+//!    `allowlist`, pseudonymize (`privacy`), explain the anomalies (`text`),
+//!    the timeline, the raw rows, the overview and summary.
+//! 5. [`export`] renders a finished report: JSON, the CSV of anomalies, the
+//!    Markdown incident summary, the CLI's text view.
 //!
-//! [`generate`] makes the deterministic sample data.
+//! Beside the pipeline: [`config`] (every option with its default, and its
+//! validation), [`report`] (the schema), [`vocab`] (entity nouns, feature
+//! labels, number formats — one vocabulary for every front end), [`Named`]
+//! (each enum's `ALL`, `as_str`, `FromStr`), [`Error`], [`generate`] (the
+//! deterministic sample data) and `wasm` (JavaScript bindings, feature
+//! `wasm`). docs/ARCHITECTURE.md draws the same map across the crates.
 //!
 //! ```
 //! let log = br#"{"time":"2026-02-14T10:02:15Z","clientip":"10.0.0.1","url":"https://a.example/","action":"DENY","responsesize":10}"#;
@@ -28,32 +40,44 @@
 //! assert_eq!(report.entities[0].features.deny_rate, 1.0);
 //! ```
 
-pub mod allowlist;
-pub mod analyzer;
+mod allowlist;
+mod analyzer;
+mod assemble;
 pub mod config;
-pub mod csv;
-pub mod error;
+mod error;
 pub mod export;
 pub mod features;
-pub mod forest;
+mod forest;
 pub mod generate;
 pub mod ingest;
-pub mod json;
-pub mod partial;
-pub mod privacy;
+mod names;
+mod partial;
+mod privacy;
 pub mod report;
-pub mod scoring;
-pub mod text;
+mod scoring;
+mod text;
 pub mod time;
+pub mod vocab;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
 pub use analyzer::Analyzer;
-pub use config::{Config, EntityField, Format, FormatChoice, LogsMode};
+pub use config::{Config, CsvColumns, EntityField, Format, FormatChoice, LogsMode};
 pub use error::Error;
-pub use features::Features;
+pub use features::{Features, FEATURE_NAMES};
+pub use ingest::{Action, RejectKind};
+pub use names::{Named, UnknownName};
 pub use report::Report;
 pub use scoring::{DetectionMethod, RiskLevel, Rule, Severity};
+
+/// Internals that the property tests and fuzz targets drive directly. Not a
+/// stable API: front ends use the items above.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::features::EntityAccumulator;
+    pub use crate::ingest::csv::split_fields;
+    pub use crate::ingest::json::for_each_member;
+}
 
 /// The crate version, echoed by every front end.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -10,16 +10,17 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::config::{Config, EntityField};
+use crate::config::{Config, EntityField, LogsMode};
+use crate::error::Error;
 use crate::features::EntityAccumulator;
-use crate::ingest::{Action, RejectKind, Rejection, Schema};
+use crate::ingest::event::{Action, RejectKind, Rejection};
+use crate::ingest::line::{self, Line};
+use crate::ingest::Schema;
 use crate::time::{self, Nanos, NANOS_PER_MINUTE};
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What every worker needs to read lines: fixed once the format is known.
 #[derive(Debug)]
-pub struct Context {
+pub(crate) struct Context {
     pub schema: Schema,
     pub entity: EntityField,
     pub config: Arc<Config>,
@@ -27,7 +28,7 @@ pub struct Context {
 
 /// A rejected line as reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineError {
+pub(crate) struct LineError {
     pub line: u64,
     pub kind: RejectKind,
     pub reason: String,
@@ -35,7 +36,7 @@ pub struct LineError {
 
 /// A raw event kept for the report's `logs`.
 #[derive(Debug, Clone)]
-pub struct StoredRow {
+pub(crate) struct StoredRow {
     pub line: u64,
     pub time: Nanos,
     pub entity: Box<str>,
@@ -49,7 +50,7 @@ pub struct StoredRow {
 }
 
 #[derive(Debug, Default)]
-pub struct Partial {
+pub(crate) struct Partial {
     pub entities: FxHashMap<Box<str>, EntityAccumulator>,
     pub accepted: u64,
     pub rejected: u64,
@@ -80,53 +81,44 @@ impl Partial {
     }
 
     pub fn too_long(&mut self, line: u64, config: &Config) {
-        let max = config.input.max_line_bytes;
         self.reject(
             line,
-            Rejection::new(
-                RejectKind::LineTooLong,
-                format!("line is longer than the limit of {max} bytes"),
-            ),
+            Rejection::too_long(config.input.max_line_bytes),
             config.input.max_reported_errors,
         );
     }
 
-    /// Whether the raw line (after BOM and `\r` removal) is blank.
-    pub fn is_blank(raw: &[u8]) -> bool {
-        raw.trim_ascii().is_empty()
-    }
-
-    /// Removes the line ending's `\r` and, on line 1, a UTF-8 byte-order mark.
-    pub fn clean(line_no: u64, raw: &[u8]) -> &[u8] {
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if line_no == 1 {
-            raw.strip_prefix(BOM).unwrap_or(raw)
-        } else {
-            raw
+    /// Counts a line that is not content (blank or too long); returns the
+    /// content otherwise. The one place the line prelude's outcome is
+    /// accounted for.
+    #[inline]
+    pub fn prelude<'a>(
+        &mut self,
+        line_no: u64,
+        raw: &'a [u8],
+        config: &Config,
+    ) -> Option<&'a [u8]> {
+        match line::classify(line_no, raw, config.input.max_line_bytes) {
+            Line::TooLong => {
+                self.too_long(line_no, config);
+                None
+            }
+            Line::Blank => {
+                self.blank += 1;
+                None
+            }
+            Line::Content(content) => Some(content),
         }
     }
 
     /// One line (without its `\n`): blank, rejected or accepted.
     pub fn ingest_line(&mut self, ctx: &Context, line_no: u64, raw: &[u8]) {
-        let raw = Self::clean(line_no, raw);
         let config = &ctx.config;
-        if raw.len() > config.input.max_line_bytes {
-            self.too_long(line_no, config);
-            return;
-        }
-        if Self::is_blank(raw) {
-            self.blank += 1;
-            return;
-        }
-        let Ok(text) = std::str::from_utf8(raw) else {
-            self.reject(
-                line_no,
-                Rejection::new(RejectKind::NotUtf8, "line is not valid UTF-8"),
-                config.input.max_reported_errors,
-            );
+        let Some(content) = self.prelude(line_no, raw, config) else {
             return;
         };
-        match ctx.schema.parse(text, ctx.entity) {
+        let parsed = line::text(content).and_then(|text| ctx.schema.parse(text, ctx.entity));
+        match parsed {
             Ok(ev) => {
                 self.accepted += 1;
                 let t = ev.time;
@@ -151,7 +143,7 @@ impl Partial {
                         self.entities.insert(entity.into(), acc);
                     }
                 }
-                if config.logs != crate::config::LogsMode::None {
+                if config.logs != LogsMode::None {
                     self.rows.push(StoredRow {
                         line: line_no,
                         time: t,
@@ -183,7 +175,33 @@ impl Partial {
         line_no - first_line
     }
 
+    /// Every line counted so far: accepted + rejected + blank + header.
+    pub fn total_lines(&self) -> u64 {
+        self.accepted + self.rejected + self.blank + self.header
+    }
+
+    /// Why there is nothing to analyze when no line was accepted: no line
+    /// at all, a CSV header alone, or only rejected lines (with the first).
+    pub fn nothing_to_analyze(&self) -> Error {
+        if self.rejected == 0 && self.header > 0 {
+            Error::HeaderOnly
+        } else if self.rejected == 0 {
+            Error::EmptyInput
+        } else {
+            Error::NoValidLines {
+                lines: self.total_lines(),
+                rejected: self.rejected,
+                first: self
+                    .errors
+                    .first()
+                    .map(|e| format!("line {}: {}", e.line, e.reason)),
+            }
+        }
+    }
+
     /// Folds `other` in. Commutative and associative up to the final sort.
+    /// (Worker threads merge; wasm has none.)
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub fn merge(&mut self, other: Partial, max_reported: usize) {
         for (k, v) in other.entities {
             match self.entities.get_mut(&k) {

@@ -6,8 +6,19 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+use crate::config::EntityField;
+
+/// The pseudonym kind of an entity field's values: "ip", "user", "host".
+pub(crate) fn entity_kind(field: EntityField) -> &'static str {
+    match field {
+        EntityField::Clientip => "ip",
+        EntityField::User => "user",
+        EntityField::Host => "host",
+    }
+}
+
 /// Maps identifiers to pseudonyms like `ip-3f9a2c1b7d40`.
-pub struct Pseudonymizer {
+pub(crate) struct Pseudonymizer {
     mac: Hmac<Sha256>,
 }
 
@@ -39,7 +50,7 @@ impl Pseudonymizer {
 
 /// Replaces every double-quoted run in a rejection reason (the offending
 /// value) with `"…"`, so reasons carry no original identifiers.
-pub fn redact_quoted(reason: &str) -> String {
+pub(crate) fn redact_quoted(reason: &str) -> String {
     let mut out = String::with_capacity(reason.len());
     let mut inside = false;
     for c in reason.chars() {

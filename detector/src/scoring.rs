@@ -1,10 +1,12 @@
 //! Rules, severity, detection method, confidence and the file's risk level
-//! (DESIGN.md "Rules" and "Scoring"). Pure functions of features and scores.
+//! (docs/DESIGN.md "Rules" and "Scoring"). Pure functions of features and
+//! scores.
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::RuleThresholds;
-use crate::features::Features;
+use crate::features::{Features, FEATURE_NAMES};
+use crate::names::named;
 
 /// A deterministic threshold rule. Declaration order is report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -22,28 +24,39 @@ pub enum Rule {
     HighOffHoursActivity,
 }
 
-impl Rule {
-    pub const ALL: [Rule; 5] = [
-        Rule::HighBurst,
-        Rule::HighDenyRate,
-        Rule::ExtremeDataTransfer,
-        Rule::HighUniqueHosts,
-        Rule::HighOffHoursActivity,
-    ];
+named!(Rule, "rule", {
+    HighBurst => "High Burst",
+    HighDenyRate => "High Deny Rate",
+    ExtremeDataTransfer => "Extreme Data Transfer",
+    HighUniqueHosts => "High Unique Hosts",
+    HighOffHoursActivity => "High Off-Hours Activity",
+});
 
+impl Rule {
+    /// The rule's name as reported ("High Burst"); the same as `as_str`.
     pub fn name(self) -> &'static str {
-        match self {
-            Rule::HighBurst => "High Burst",
-            Rule::HighDenyRate => "High Deny Rate",
-            Rule::ExtremeDataTransfer => "Extreme Data Transfer",
-            Rule::HighUniqueHosts => "High Unique Hosts",
-            Rule::HighOffHoursActivity => "High Off-Hours Activity",
-        }
+        self.as_str()
     }
 
     /// Index of the feature the rule tests, in `FEATURE_NAMES` order.
     pub fn feature_index(self) -> usize {
         self as usize
+    }
+
+    /// The key of the feature the rule tests ("requests_per_minute_peak").
+    pub fn feature(self) -> &'static str {
+        FEATURE_NAMES[self.feature_index()]
+    }
+
+    /// The rule's threshold in the feature's unit.
+    pub fn threshold(self, t: &RuleThresholds) -> f64 {
+        match self {
+            Rule::HighBurst => t.burst_requests_per_minute as f64,
+            Rule::HighDenyRate => t.deny_rate,
+            Rule::ExtremeDataTransfer => t.data_transfer_bytes as f64,
+            Rule::HighUniqueHosts => t.unique_hosts as f64,
+            Rule::HighOffHoursActivity => t.off_hours_ratio,
+        }
     }
 
     pub fn fires(self, f: &Features, t: &RuleThresholds) -> bool {
@@ -71,16 +84,12 @@ pub enum Severity {
     Critical,
 }
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "Low",
-            Severity::Medium => "Medium",
-            Severity::High => "High",
-            Severity::Critical => "Critical",
-        }
-    }
-}
+named!(Severity, "severity", {
+    Low => "Low",
+    Medium => "Medium",
+    High => "High",
+    Critical => "Critical",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -91,15 +100,11 @@ pub enum DetectionMethod {
     Hybrid,
 }
 
-impl DetectionMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DetectionMethod::RuleBased => "Rule-based",
-            DetectionMethod::Statistical => "Statistical",
-            DetectionMethod::Hybrid => "Hybrid",
-        }
-    }
-}
+named!(DetectionMethod, "detection method", {
+    RuleBased => "Rule-based",
+    Statistical => "Statistical",
+    Hybrid => "Hybrid",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -109,15 +114,11 @@ pub enum RiskLevel {
     High,
 }
 
-impl RiskLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskLevel::Low => "Low",
-            RiskLevel::Medium => "Medium",
-            RiskLevel::High => "High",
-        }
-    }
-}
+named!(RiskLevel, "risk level", {
+    Low => "Low",
+    Medium => "Medium",
+    High => "High",
+});
 
 /// Severity from the fired rules and, when the entity is a statistical
 /// outlier, its isolation score. `None` means the entity is normal.

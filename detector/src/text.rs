@@ -5,63 +5,7 @@ use crate::config::{EntityField, RuleThresholds};
 use crate::features::Features;
 use crate::report::{Anomaly, FeatureContext, FeatureContribution, Statistics, StatisticsStatus};
 use crate::scoring::{RiskLevel, Rule, Severity};
-
-pub fn entity_noun(field: EntityField, n: u64) -> &'static str {
-    match (field, n == 1) {
-        (EntityField::Clientip, true) => "client IP",
-        (EntityField::Clientip, false) => "client IPs",
-        (EntityField::User, true) => "user",
-        (EntityField::User, false) => "users",
-        (EntityField::Host, true) => "host",
-        (EntityField::Host, false) => "hosts",
-    }
-}
-
-/// 1234567 → "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// 0.9 → "90%", 0.6667 → "66.7%".
-pub fn percent(x: f64) -> String {
-    let p = x * 100.0;
-    if (p - p.round()).abs() < 0.05 {
-        format!("{}%", p.round() as i64)
-    } else {
-        format!("{p:.1}%")
-    }
-}
-
-/// A number that may be fractional (a median): "12", "12.5".
-pub fn plain(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 && x.abs() < 1e15 {
-        thousands(x.round() as u64)
-    } else {
-        format!("{x:.1}")
-    }
-}
-
-/// Decimal megabytes: 75000000 → "75.0 MB".
-pub fn megabytes(b: f64) -> String {
-    format!("{:.1} MB", b / 1e6)
-}
-
-/// A feature value in its natural unit.
-fn value_text(rule: Rule, v: f64) -> String {
-    match rule {
-        Rule::HighDenyRate | Rule::HighOffHoursActivity => percent(v),
-        Rule::ExtremeDataTransfer => megabytes(v),
-        Rule::HighBurst | Rule::HighUniqueHosts => plain(v),
-    }
-}
+use crate::vocab::{entity_noun, feature_value, megabytes, percent, plain, thousands};
 
 fn feature_phrase(rule: Rule, f: &Features, t: &RuleThresholds, medians: &[f64; 5]) -> String {
     let median = medians[rule.feature_index()];
@@ -99,7 +43,7 @@ fn feature_phrase(rule: Rule, f: &Features, t: &RuleThresholds, medians: &[f64; 
     }
 }
 
-pub struct ExplanationInput<'a> {
+pub(crate) struct ExplanationInput<'a> {
     pub features: &'a Features,
     pub rules: &'a [Rule],
     pub thresholds: &'a RuleThresholds,
@@ -114,7 +58,7 @@ pub struct ExplanationInput<'a> {
 
 /// "High Burst: 150 requests within one minute (threshold 100, population
 /// median 12). … Statistical outlier: isolation score 0.78 …"
-pub fn explanation(x: &ExplanationInput<'_>) -> String {
+pub(crate) fn explanation(x: &ExplanationInput<'_>) -> String {
     let mut parts: Vec<String> = x
         .rules
         .iter()
@@ -153,8 +97,8 @@ pub fn explanation(x: &ExplanationInput<'_>) -> String {
                         format!(
                             "; {} is {} vs population median {} (robust z {z:+.1})",
                             c.feature,
-                            value_text(c.rule, c.value),
-                            value_text(c.rule, c.population_median)
+                            feature_value(c.rule.feature_index(), c.value),
+                            feature_value(c.rule.feature_index(), c.population_median)
                         )
                     })
                     .unwrap_or_default();
@@ -174,7 +118,7 @@ pub fn explanation(x: &ExplanationInput<'_>) -> String {
     parts.join(" ")
 }
 
-pub struct SummaryInput<'a> {
+pub(crate) struct SummaryInput<'a> {
     pub entity_field: EntityField,
     pub events: u64,
     pub entities: u64,
@@ -190,7 +134,7 @@ pub struct SummaryInput<'a> {
 }
 
 /// Two to four sentences: what was analyzed, what was found, the risk.
-pub fn summary(x: &SummaryInput<'_>) -> String {
+pub(crate) fn summary(x: &SummaryInput<'_>) -> String {
     let mut s = format!(
         "Analyzed {} events from {} {} between {} and {}.",
         thousands(x.events),
@@ -271,19 +215,4 @@ pub fn summary(x: &SummaryInput<'_>) -> String {
         ));
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn number_formats() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(percent(0.9), "90%");
-        assert_eq!(percent(2.0 / 3.0), "66.7%");
-        assert_eq!(plain(12.5), "12.5");
-        assert_eq!(megabytes(75_000_000.0), "75.0 MB");
-    }
 }

@@ -71,9 +71,9 @@ impl Options {
             Some(serde_json::Value::String(name)) => Some(name),
             Some(_) => return Err(invalid("`filename` must be a string")),
         };
+        // Validated (allowlist parsed once) by `Analyzer::new`.
         let config: Config = serde_json::from_value(serde_json::Value::Object(fields))
             .map_err(|e| Error::InvalidConfig(e.to_string()))?;
-        config.validate()?;
         Ok(Options { config, filename })
     }
 

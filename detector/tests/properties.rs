@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use detector::features::EntityAccumulator;
+use detector::internals::EntityAccumulator;
 use detector::{Analyzer, Config};
 use proptest::prelude::*;
 
@@ -147,7 +147,7 @@ proptest! {
                 _ => { let mut e = (i + 1).min(s.len()); while !s.is_char_boundary(e) { e += 1; } s.replace_range(i..e, "") }
             }
         }
-        let ours = detector::json::for_each_member(&s, |_, _| {}).is_ok();
+        let ours = detector::internals::for_each_member(&s, |_, _| {}).is_ok();
         let theirs = matches!(serde_json::from_str::<serde_json::Value>(&s), Ok(serde_json::Value::Object(_)));
         prop_assert_eq!(ours, theirs, "input: {:?}", s);
     }

@@ -164,6 +164,23 @@ fn binary_input_is_not_mistaken_for_a_csv_header() {
 }
 
 #[test]
+fn only_over_long_lines_count_every_line_before_any_format_is_known() {
+    // No line ever decides the format: the lines are blank or too long
+    // (the last one without a newline, split across pushes).
+    let mut config = Config::default();
+    config.input.max_line_bytes = 64;
+    let mut a = Analyzer::new(config).unwrap();
+    a.push(&[b'x'; 100]).unwrap();
+    a.push(b"\n\n").unwrap();
+    a.push(&[b'y'; 100]).unwrap();
+    let msg = a.finish().unwrap_err().to_string();
+    assert_eq!(
+        msg,
+        "no valid log line: 2 of 3 lines rejected (first: line 1: line is longer than the limit of 64 bytes)"
+    );
+}
+
+#[test]
 fn no_valid_line_is_an_error_naming_the_first_reason() {
     let e = detector::analyze(b"{\"a\":1}\nnope\n", &Config::default()).unwrap_err();
     let msg = e.to_string();

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use detector::{Analyzer, Config, EntityField, FormatChoice, LogsMode, Report};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use detector::export::{self, ExportFormat};
+use detector::{Analyzer, Config, EntityField, FormatChoice, LogsMode, Named};
 
 /// Read size: large enough to amortize syscalls, small enough that a few
 /// blocks in flight stay well under the memory budget.
@@ -36,35 +38,12 @@ enum Command {
     HashPassword(crate::serve::HashPasswordArgs),
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Auto,
-    Jsonl,
-    Csv,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum EntityArg {
-    Clientip,
-    User,
-    Host,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum LogsArg {
-    All,
-    Anomalous,
-    None,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportArg {
-    /// The full report (default).
-    Json,
-    /// One row per anomaly, for spreadsheets and SIEM imports.
-    Csv,
-    /// An incident summary to paste into a ticket.
-    Markdown,
+/// A flag whose values are one of the detector's named sets: `--help`
+/// lists `T::ALL` and the value parses with the detector's own names, so
+/// the CLI never mirrors a variant list.
+fn one_of<T: Named + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::all().iter().map(|v| v.name()))
+        .map(|s| T::from_name(&s).unwrap_or_else(|_| unreachable!("{s} is listed")))
 }
 
 #[derive(Args)]
@@ -72,11 +51,11 @@ struct AnalyzeArgs {
     /// The log file, or `-` for standard input.
     file: String,
     /// Input format (default: detected from the first line).
-    #[arg(long, value_enum)]
-    format: Option<FormatArg>,
+    #[arg(long, value_parser = one_of::<FormatChoice>())]
+    format: Option<FormatChoice>,
     /// Field that groups events (default: clientip for JSONL, user for CSV).
-    #[arg(long, value_enum)]
-    entity: Option<EntityArg>,
+    #[arg(long, value_parser = one_of::<EntityField>())]
+    entity: Option<EntityField>,
     /// Config file (TOML, or JSON if it ends in .json); flags override it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -87,8 +66,8 @@ struct AnalyzeArgs {
     #[arg(long)]
     no_logs: bool,
     /// Which raw rows to include.
-    #[arg(long, value_enum, conflicts_with = "no_logs")]
-    logs: Option<LogsArg>,
+    #[arg(long, value_parser = one_of::<LogsMode>(), conflicts_with = "no_logs")]
+    logs: Option<LogsMode>,
     /// Fail on the first malformed line instead of skipping it.
     #[arg(long)]
     strict: bool,
@@ -101,9 +80,11 @@ struct AnalyzeArgs {
     /// Parser threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Output format of the result.
-    #[arg(long, value_enum, default_value = "json")]
-    export: ExportArg,
+    /// Output format of the result: the full report (json), one row per
+    /// anomaly for spreadsheets and SIEM imports (csv), or an incident
+    /// summary to paste into a ticket (markdown).
+    #[arg(long, value_parser = one_of::<ExportFormat>(), default_value = "json")]
+    export: ExportFormat,
     /// Write the result to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -313,18 +294,10 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
         None => Config::default(),
     };
     if let Some(f) = a.format {
-        config.input.format = match f {
-            FormatArg::Auto => FormatChoice::Auto,
-            FormatArg::Jsonl => FormatChoice::Jsonl,
-            FormatArg::Csv => FormatChoice::Csv,
-        };
+        config.input.format = f;
     }
     if let Some(e) = a.entity {
-        config.entity = Some(match e {
-            EntityArg::Clientip => EntityField::Clientip,
-            EntityArg::User => EntityField::User,
-            EntityArg::Host => EntityField::Host,
-        });
+        config.entity = Some(e);
     }
     if let Some(seed) = a.seed {
         config.forest.seed = seed;
@@ -333,11 +306,7 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
         config.logs = LogsMode::None;
     }
     if let Some(l) = a.logs {
-        config.logs = match l {
-            LogsArg::All => LogsMode::All,
-            LogsArg::Anomalous => LogsMode::Anomalous,
-            LogsArg::None => LogsMode::None,
-        };
+        config.logs = l;
     }
     if a.strict {
         config.input.strict = true;
@@ -347,12 +316,13 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
     if let Some(key) = &a.pseudonymize {
         config.pseudonymize = Some(key.clone());
     }
-    config.validate()?;
+    // Validated (and its allowlist parsed, once) by `Analyzer::new`.
     Ok(config)
 }
 
 fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
-    let config = effective_config(&a)?;
+    // The config is checked before the file is opened.
+    let analyzer = Analyzer::new(effective_config(&a)?)?;
     let (mut reader, name, size): (Box<dyn Read>, String, Option<u64>) = if a.file == "-" {
         (Box::new(io::stdin().lock()), "-".into(), None)
     } else {
@@ -374,9 +344,7 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let mut analyzer = Analyzer::new(config)?
-        .with_filename(name)
-        .with_threads(threads);
+    let mut analyzer = analyzer.with_filename(name).with_threads(threads);
     let progress = io::stderr().is_terminal() && size.is_some_and(|s| s > 64 << 20);
     let started = Instant::now();
     loop {
@@ -401,29 +369,17 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
         eprintln!();
     }
     let report = analyzer.finish()?;
-    let rendered: Vec<u8> = if a.text {
-        render_text(&report).into_bytes()
+    let rendered = if a.text {
+        export::text(&report)
     } else {
-        match a.export {
-            ExportArg::Csv => detector::export::anomalies_csv(&report).into_bytes(),
-            ExportArg::Markdown => detector::export::markdown(&report).into_bytes(),
-            ExportArg::Json => {
-                let mut v = if a.pretty {
-                    serde_json::to_vec_pretty(&report)?
-                } else {
-                    serde_json::to_vec(&report)?
-                };
-                v.push(b'\n');
-                v
-            }
-        }
+        export::render(&report, a.export, a.pretty)
     };
     if let Some(path) = &a.output {
-        return std::fs::write(path, &rendered)
+        return std::fs::write(path, rendered.as_bytes())
             .map_err(|e| Fail(format!("cannot write {}: {e}", path.display())));
     }
     let mut out = io::stdout().lock();
-    match out.write_all(&rendered).and_then(|_| out.flush()) {
+    match out.write_all(rendered.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`| head`) is the reader's choice, not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
@@ -435,83 +391,6 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
 /// fewer only at the end of the input.
 fn read_chunk(r: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<()> {
     r.take(READ_CHUNK as u64).read_to_end(buf).map(|_| ())
-}
-
-/// The `--text` rendering: what an analyst reads in a terminal.
-fn render_text(r: &Report) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "signaltrace {} — {}",
-        detector::VERSION,
-        r.filename.as_deref().unwrap_or("-")
-    );
-    let _ = writeln!(s, "Risk level: {}", r.risk_level.as_str());
-    let _ = writeln!(s, "{}", r.summary);
-    let _ = writeln!(
-        s,
-        "Lines: {} total, {} accepted, {} rejected, {} blank",
-        r.lines.total, r.lines.accepted, r.lines.rejected, r.lines.blank
-    );
-    match r.statistics.status {
-        detector::report::StatisticsStatus::Ran => {
-            let _ = writeln!(
-                s,
-                "Isolation forest: {} trees, sample {}, seed {}, cut-off score {:.3}",
-                r.statistics.trees,
-                r.statistics.sample_size,
-                r.statistics.seed,
-                r.statistics.contamination_threshold.unwrap_or(0.0)
-            );
-        }
-        detector::report::StatisticsStatus::Skipped => {
-            let _ = writeln!(
-                s,
-                "Isolation forest skipped: {}",
-                r.statistics.reason.as_deref().unwrap_or("")
-            );
-        }
-    }
-    if r.anomalies.is_empty() {
-        let _ = writeln!(s, "\nNo anomalies.");
-    }
-    for a in &r.anomalies {
-        let _ = writeln!(
-            s,
-            "\n[{}] {}  confidence {:.2}  {}  score {}",
-            a.severity.as_str(),
-            a.entity,
-            a.confidence,
-            a.detection_method.as_str(),
-            a.isolation_score
-                .map(|x| format!("{x:.3}"))
-                .unwrap_or_else(|| "n/a".into())
-        );
-        if !a.triggered_rules.is_empty() {
-            let names: Vec<&str> = a.triggered_rules.iter().map(|r| r.name()).collect();
-            let _ = writeln!(s, "  rules: {}", names.join(", "));
-        }
-        let f = &a.features;
-        let _ = writeln!(
-            s,
-            "  peak/min {}  deny {:.1}%  bytes {}  hosts {}  off-hours {:.1}%  requests {}",
-            f.requests_per_minute_peak,
-            f.deny_rate * 100.0,
-            f.total_bytes_transferred,
-            f.unique_hosts_count,
-            f.off_hours_request_ratio * 100.0,
-            a.request_count
-        );
-        let _ = writeln!(s, "  {}", a.explanation);
-    }
-    if !r.parse_errors.is_empty() {
-        let _ = writeln!(s, "\nRejected lines (first {}):", r.parse_errors.len());
-        for e in &r.parse_errors {
-            let _ = writeln!(s, "  line {}: {}", e.line, e.reason);
-        }
-    }
-    s
 }
 
 fn generate(g: GenerateArgs) -> Result<(), Fail> {

@@ -386,5 +386,5 @@ fn exports_go_to_stdout_or_a_file() {
     assert!(out.status.success() && out.stdout.is_empty());
     let md = std::fs::read_to_string(md).unwrap();
     assert!(md.starts_with("# signaltrace incident summary: insider_sample.csv"));
-    assert!(md.contains("### Critical `oscar.novak`"));
+    assert!(md.contains("### Critical oscar.novak"));
 }

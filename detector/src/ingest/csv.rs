@@ -1,53 +1,22 @@
 //! CSV access logs: a header names the columns, each later line is one event.
 //!
 //! Fields are split by `csv-core` (RFC 4180 quoting). The header decides which
-//! column is which through [`CsvColumns`], so exports with other names can be
-//! remapped. Mapping to the shared event: time = timestamp,
-//! destination = resource, denied = !success, bytes = bytes, source host = host.
+//! column is which through the configured [`CsvColumns`], so exports with
+//! other names can be remapped. Mapping to the shared event: time =
+//! timestamp, destination = resource, denied = !success, bytes = bytes,
+//! source host = host.
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
-
-use crate::config::EntityField;
+use crate::config::{CsvColumns, EntityField};
 use crate::error::Error;
-use crate::ingest::{Action, Event, RejectKind, Rejection};
 use crate::time;
 
-/// Header names of the columns the detector reads (matched ignoring ASCII
-/// case and surrounding spaces). Other columns, `action` included, are
-/// carried along unread: denial comes from `success`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[serde(default, deny_unknown_fields)]
-pub struct CsvColumns {
-    pub timestamp: String,
-    pub user: String,
-    pub host: String,
-    pub resource: String,
-    pub bytes: String,
-    pub success: String,
-    /// Optional column with the client IP (for `--entity clientip`).
-    pub clientip: String,
-}
-
-impl Default for CsvColumns {
-    fn default() -> Self {
-        Self {
-            timestamp: "timestamp".into(),
-            user: "user".into(),
-            host: "host".into(),
-            resource: "resource".into(),
-            bytes: "bytes".into(),
-            success: "success".into(),
-            clientip: "clientip".into(),
-        }
-    }
-}
+use super::event::{Action, Event, RejectKind, Rejection};
 
 /// Column positions resolved from a header line.
 #[derive(Debug, Clone)]
-pub struct CsvSchema {
+pub(crate) struct CsvSchema {
     width: usize,
     timestamp: usize,
     user: usize,

@@ -1,203 +1,15 @@
-//! What happens to one line: it is blank, rejected with a reason, or becomes
-//! an [`Event`].
-//!
-//! This module knows the input formats and nothing about features. The
-//! [`crate::analyzer`] frames bytes into numbered lines and calls
-//! [`Schema::parse`] on each non-blank one.
+//! JSONL web-proxy lines: one JSON object per line, read by the validating
+//! scanner in [`super::json`] without building a DOM.
 
 use std::borrow::Cow;
 use std::net::IpAddr;
 
-use serde::{Deserialize, Serialize};
+use crate::config::EntityField;
+use crate::time;
 
-use crate::config::{EntityField, Format};
-use crate::csv::CsvSchema;
-use crate::json::{self, Value};
-use crate::time::{self, Nanos};
-
-/// The category of a rejected line; counted per kind in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[serde(rename_all = "snake_case")]
-pub enum RejectKind {
-    NotUtf8,
-    LineTooLong,
-    InvalidJson,
-    MissingField,
-    WrongType,
-    DuplicateField,
-    InvalidTime,
-    InvalidUrl,
-    InvalidAction,
-    InvalidClientip,
-    InvalidValue,
-    WrongFieldCount,
-}
-
-impl RejectKind {
-    pub const ALL: [RejectKind; 12] = [
-        RejectKind::NotUtf8,
-        RejectKind::LineTooLong,
-        RejectKind::InvalidJson,
-        RejectKind::MissingField,
-        RejectKind::WrongType,
-        RejectKind::DuplicateField,
-        RejectKind::InvalidTime,
-        RejectKind::InvalidUrl,
-        RejectKind::InvalidAction,
-        RejectKind::InvalidClientip,
-        RejectKind::InvalidValue,
-        RejectKind::WrongFieldCount,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectKind::NotUtf8 => "not_utf8",
-            RejectKind::LineTooLong => "line_too_long",
-            RejectKind::InvalidJson => "invalid_json",
-            RejectKind::MissingField => "missing_field",
-            RejectKind::WrongType => "wrong_type",
-            RejectKind::DuplicateField => "duplicate_field",
-            RejectKind::InvalidTime => "invalid_time",
-            RejectKind::InvalidUrl => "invalid_url",
-            RejectKind::InvalidAction => "invalid_action",
-            RejectKind::InvalidClientip => "invalid_clientip",
-            RejectKind::InvalidValue => "invalid_value",
-            RejectKind::WrongFieldCount => "wrong_field_count",
-        }
-    }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// Why a line was not used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub kind: RejectKind,
-    pub message: String,
-}
-
-impl Rejection {
-    pub fn new(kind: RejectKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-        }
-    }
-}
-
-/// ALLOW or DENY.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-pub enum Action {
-    #[serde(rename = "ALLOW")]
-    Allow,
-    #[serde(rename = "DENY")]
-    Deny,
-}
-
-/// One accepted log event, borrowing from its line where it can.
-#[derive(Debug, Clone)]
-pub struct Event<'a> {
-    pub time: Nanos,
-    /// The grouping value (client IP, user or host, per the config).
-    pub entity: Cow<'a, str>,
-    pub clientip: Option<Cow<'a, str>>,
-    pub user: Option<Cow<'a, str>>,
-    /// Destination: the URL's host (JSONL) or the resource (CSV).
-    pub destination: Cow<'a, str>,
-    /// The CSV `host` column (source host); JSONL has none.
-    pub source_host: Option<Cow<'a, str>>,
-    pub action: Action,
-    pub bytes: u64,
-    pub responsecode: Option<u16>,
-}
-
-/// How the lines of one input are read, fixed by its first non-blank line.
-#[derive(Debug, Clone)]
-pub enum Schema {
-    Jsonl,
-    Csv(CsvSchema),
-}
-
-impl Schema {
-    pub fn format(&self) -> Format {
-        match self {
-            Schema::Jsonl => Format::Jsonl,
-            Schema::Csv(_) => Format::Csv,
-        }
-    }
-
-    /// Parses one non-blank, UTF-8 line into an event.
-    pub fn parse<'a>(&self, line: &'a str, entity: EntityField) -> Result<Event<'a>, Rejection> {
-        match self {
-            Schema::Jsonl => parse_jsonl(line, entity),
-            Schema::Csv(csv) => csv.parse(line, entity),
-        }
-    }
-}
-
-/// The lower-cased host of an absolute URL, without userinfo, port or IPv6
-/// brackets (what Python's `urlsplit(url).hostname` gives).
-pub fn url_host(url: &str) -> Result<Cow<'_, str>, &'static str> {
-    let b = url.as_bytes();
-    // The scheme: a letter, then letters, digits, '+', '-' or '.', then "://".
-    let mut i = 0;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'+' | b'-' | b'.')) {
-        i += 1;
-    }
-    if b.get(i..i + 3) != Some(b"://") {
-        return Err("url must be absolute (scheme://host/...)");
-    }
-    if i == 0 || !b[0].is_ascii_alphabetic() {
-        return Err("url has an invalid scheme");
-    }
-    let auth_start = i + 3;
-    let mut auth_end = auth_start;
-    let mut at = None;
-    while auth_end < b.len() && !matches!(b[auth_end], b'/' | b'?' | b'#') {
-        if b[auth_end] == b'@' {
-            at = Some(auth_end);
-        }
-        auth_end += 1;
-    }
-    let host_start = at.map_or(auth_start, |a| a + 1);
-    let hostport = &url[host_start..auth_end];
-    let host = if let Some(v6) = hostport.strip_prefix('[') {
-        let close = v6.find(']').ok_or("url has an unclosed IPv6 literal")?;
-        &v6[..close]
-    } else {
-        match hostport.bytes().position(|c| c == b':') {
-            Some(colon) => &hostport[..colon],
-            None => hostport,
-        }
-    };
-    if host.is_empty() {
-        return Err("url has no host");
-    }
-    let mut needs_lower = false;
-    for c in host.bytes() {
-        if c.is_ascii_whitespace() || c.is_ascii_control() {
-            return Err("url host contains whitespace or control characters");
-        }
-        needs_lower |= c.is_ascii_uppercase() || !c.is_ascii();
-    }
-    if needs_lower {
-        Ok(Cow::Owned(host.to_lowercase()))
-    } else {
-        Ok(Cow::Borrowed(host))
-    }
-}
-
-/// Keeps a `Cow` borrowed from `'a` when possible after a borrowing transform.
-fn host_of<'a>(url: Cow<'a, str>) -> Result<Cow<'a, str>, &'static str> {
-    match url {
-        Cow::Borrowed(u) => url_host(u),
-        Cow::Owned(u) => url_host(&u).map(|h| Cow::Owned(h.into_owned())),
-    }
-}
+use super::event::{Action, Event, RejectKind, Rejection};
+use super::json::{self, Value};
+use super::url::host_of;
 
 fn non_negative_int(field: &str, v: &Value<'_>) -> Result<u64, Rejection> {
     match v {
@@ -304,7 +116,7 @@ fn shorten(s: &str) -> String {
 /// address), `url` (absolute), `action` (ALLOW/DENY), `responsesize`
 /// (integer ≥ 0), and `user` when grouping by user. The other documented
 /// fields are optional but must have their type when present.
-pub fn parse_jsonl(line: &str, entity: EntityField) -> Result<Event<'_>, Rejection> {
+pub(crate) fn parse(line: &str, entity: EntityField) -> Result<Event<'_>, Rejection> {
     let mut f = JsonlFields::default();
     json::for_each_member(line, |k, v| match k.decode() {
         Cow::Borrowed(key) => f.set(key, v),
@@ -425,36 +237,18 @@ mod tests {
     const GOOD: &str = r#"{"time":"2026-02-14T10:02:15Z","clientip":"192.168.1.10","user":"a@b.c","method":"GET","url":"https://Example.COM:8443/x?y","action":"DENY","responsecode":403,"requestsize":512,"responsesize":2048,"useragent":"UA","category":"Business"}"#;
 
     fn kind(line: &str) -> RejectKind {
-        parse_jsonl(line, EntityField::Clientip).unwrap_err().kind
+        parse(line, EntityField::Clientip).unwrap_err().kind
     }
 
     #[test]
     fn parses_a_full_line() {
-        let e = parse_jsonl(GOOD, EntityField::Clientip).unwrap();
+        let e = parse(GOOD, EntityField::Clientip).unwrap();
         assert_eq!(e.entity, "192.168.1.10");
         assert_eq!(e.destination, "example.com");
         assert_eq!(e.action, Action::Deny);
         assert_eq!(e.bytes, 2048);
         assert_eq!(e.responsecode, Some(403));
         assert_eq!(e.user.as_deref(), Some("a@b.c"));
-    }
-
-    #[test]
-    fn url_host_normalization() {
-        assert_eq!(
-            url_host("https://user:pw@Host.Example:80/p").unwrap(),
-            "host.example"
-        );
-        assert_eq!(
-            url_host("http://[2001:DB8::1]:8080/").unwrap(),
-            "2001:db8::1"
-        );
-        assert_eq!(url_host("http://a.b?q=1").unwrap(), "a.b");
-        assert_eq!(url_host("ftp://x.y#frag").unwrap(), "x.y");
-        assert!(url_host("example.com/path").is_err());
-        assert!(url_host("https:///path").is_err());
-        assert!(url_host("https://:80/").is_err());
-        assert!(url_host("1http://x").is_err());
     }
 
     #[test]
@@ -507,11 +301,11 @@ mod tests {
     #[test]
     fn optional_fields_may_be_absent_or_null() {
         let line = r#"{"time":"2026-02-14T10:02:15Z","clientip":"::1","url":"http://h/","action":"ALLOW","responsesize":0,"user":null,"extra":{"nested":[1]}}"#;
-        let e = parse_jsonl(line, EntityField::Clientip).unwrap();
+        let e = parse(line, EntityField::Clientip).unwrap();
         assert_eq!(e.responsecode, None);
         assert_eq!(e.user, None);
         assert_eq!(
-            parse_jsonl(line, EntityField::User).unwrap_err().kind,
+            parse(line, EntityField::User).unwrap_err().kind,
             RejectKind::MissingField
         );
     }

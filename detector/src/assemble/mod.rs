@@ -1,0 +1,119 @@
+//! How the merged accumulators become a [`Report`]: named stages, in order.
+//!
+//! 1. [`population::score_entities`]: features and fired rules per entity;
+//! 2. [`population::run_forest`]: the Isolation Forest over the population;
+//! 3. [`population::judge`]: severity and confidence, the allowlist applied;
+//! 4. [`population::pseudonymize`]: keyed pseudonyms replace identifiers;
+//! 5. [`anomalies::anomalies`]: the flagged entities, explained;
+//! 6. [`anomalies::timeline`]: anomalies by first appearance;
+//! 7. [`rows::raw_rows`]: the raw rows the logs mode keeps;
+//! 8. [`overview`] and [`text::summary`]: risk, counts, time, summary.
+
+mod anomalies;
+mod overview;
+mod population;
+mod rows;
+
+use crate::allowlist::Allowlist;
+use crate::config::{Config, EntityField, Format};
+use crate::error::Error;
+use crate::partial::Partial;
+use crate::privacy::Pseudonymizer;
+use crate::report::{FeatureValues, Report, SCHEMA_VERSION};
+use crate::text;
+
+use self::anomalies::Spread;
+
+/// Turns the merged accumulators into the report. `allowlist` is the
+/// config's, parsed once when the config was validated.
+pub(crate) fn build(
+    mut p: Partial,
+    config: &Config,
+    allowlist: &Allowlist,
+    format: Format,
+    entity_field: EntityField,
+    filename: Option<String>,
+) -> Result<Report, Error> {
+    if config.input.strict {
+        if let Some(e) = p.errors.first() {
+            return Err(Error::Strict {
+                line: e.line,
+                reason: e.reason.clone(),
+            });
+        }
+    }
+    let Some(span) = p.span else {
+        return Err(p.nothing_to_analyze());
+    };
+
+    let mut population = population::score_entities(&mut p, &config.rules);
+    let statistics = population::run_forest(&mut population, &config.forest, entity_field);
+    let allowlisted = population::judge(&mut population, allowlist, &config.forest);
+    let pseudonymizer = config.pseudonymize.as_deref().map(Pseudonymizer::new);
+    population::pseudonymize(&mut population, pseudonymizer.as_ref(), entity_field);
+
+    let spread = Spread::of(&population);
+    let anomalies = anomalies::anomalies(
+        &population,
+        &spread,
+        &config.rules,
+        &statistics,
+        entity_field,
+    );
+    let timeline = anomalies::timeline(&population, entity_field);
+    let logs = rows::raw_rows(
+        std::mem::take(&mut p.rows),
+        config.logs,
+        format,
+        entity_field,
+        pseudonymizer.as_ref(),
+        &anomalies,
+    );
+
+    let risk_level = overview::risk(&anomalies);
+    let time_range = overview::time_range(span);
+    let summary = text::summary(&text::SummaryInput {
+        entity_field,
+        events: p.accepted,
+        entities: population.len() as u64,
+        anomalies: &anomalies,
+        risk: risk_level,
+        rejected: p.rejected,
+        allowlisted: allowlisted.allowlisted,
+        allowlisted_hidden: allowlisted.hidden,
+        start: &time_range.start,
+        end: &time_range.end,
+        statistics: &statistics,
+    });
+    let mut effective = config.clone();
+    effective.entity = Some(entity_field);
+
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        filename,
+        format,
+        entity_field,
+        total_logs: p.accepted,
+        entity_count: population.len() as u64,
+        anomaly_count: anomalies.len() as u64,
+        allowlisted_count: allowlisted.allowlisted,
+        pseudonymized: pseudonymizer.is_some(),
+        risk_level,
+        summary,
+        detection_breakdown: overview::breakdown(&anomalies),
+        activity: overview::activity(&p, span),
+        time_range,
+        peak_activity: overview::peak_activity(&p),
+        timeline,
+        anomalies,
+        entities: population::entity_reports(&population, entity_field),
+        population_medians: FeatureValues::from_array(spread.median),
+        statistics,
+        lines: overview::line_counts(&p),
+        rejected_lines: p.rejected,
+        rejection_counts: overview::rejection_counts(&p),
+        parse_errors: overview::parse_errors(p, pseudonymizer.as_ref()),
+        config: effective,
+        logs,
+    })
+}

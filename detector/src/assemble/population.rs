@@ -1,0 +1,195 @@
+//! The population stages: score each entity's features and rules, run the
+//! forest over all of them, judge severity (allowlist included), and
+//! replace identifiers by pseudonyms.
+
+use crate::allowlist::Allowlist;
+use crate::config::{EntityField, ForestConfig, RuleThresholds};
+use crate::features::Features;
+use crate::forest::{self, PopulationScores, Row};
+use crate::partial::Partial;
+use crate::privacy::{self, Pseudonymizer};
+use crate::report::{EntityReport, Statistics, StatisticsStatus};
+use crate::scoring::{self, Rule, Severity};
+use crate::time::{format_rfc3339, Nanos};
+use crate::vocab::entity_noun;
+
+/// Everything known about one entity before it is written out.
+pub(crate) struct Assessment {
+    pub entity: String,
+    pub features: Features,
+    pub peak_start: Nanos,
+    pub first_seen: Nanos,
+    pub last_seen: Nanos,
+    pub events: u64,
+    pub rules: Vec<Rule>,
+    pub score: Option<f64>,
+    pub split_counts: [u32; 5],
+    pub outlier: bool,
+    pub allowlisted: bool,
+    pub severity: Option<Severity>,
+    pub confidence: f64,
+}
+
+/// Stage 1: each entity's features and fired rules, sorted by entity value
+/// (a fixed order, never hash order: the forest's sample depends on it).
+pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Assessment> {
+    let mut accs: Vec<_> = std::mem::take(&mut p.entities).into_iter().collect();
+    accs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    accs.into_iter()
+        .map(|(name, mut acc)| {
+            let (features, peak_start) = acc.features();
+            let rules = scoring::fired_rules(&features, rules);
+            Assessment {
+                entity: name.into_string(),
+                features,
+                peak_start,
+                first_seen: acc.first_seen,
+                last_seen: acc.last_seen,
+                events: acc.events,
+                rules,
+                score: None,
+                split_counts: [0; 5],
+                outlier: false,
+                allowlisted: false,
+                severity: None,
+                confidence: 0.0,
+            }
+        })
+        .collect()
+}
+
+/// Stage 2: the Isolation Forest over the population (see
+/// [`forest::score_population`]); records each entity's score and outlier
+/// flag and returns the report's `statistics`.
+pub(crate) fn run_forest(
+    population: &mut [Assessment],
+    fc: &ForestConfig,
+    entity_field: EntityField,
+) -> Statistics {
+    let rows: Vec<Row> = population
+        .iter()
+        .map(|s| s.features.vector().map(|x| x as f32))
+        .collect();
+    let n = rows.len();
+    let mut statistics = Statistics {
+        status: StatisticsStatus::Skipped,
+        reason: None,
+        method: "isolation_forest".into(),
+        trees: fc.trees,
+        sample_size: fc.sample_size.min(n),
+        seed: fc.seed,
+        contamination: fc.contamination,
+        score_threshold: fc.score_threshold,
+        contamination_threshold: None,
+        outliers: 0,
+    };
+    let noun = entity_noun(entity_field, n as u64);
+    match forest::score_population(&rows, fc) {
+        PopulationScores::TooFew => {
+            statistics.reason = Some(format!(
+                "only {n} {noun}; the isolation forest needs at least {}",
+                fc.min_entities
+            ));
+        }
+        PopulationScores::Identical => {
+            statistics.reason = Some(format!(
+                "all {n} {noun} have identical features; there is nothing to isolate"
+            ));
+        }
+        PopulationScores::Ran {
+            scores,
+            outliers,
+            contamination_threshold,
+            sample_size,
+        } => {
+            for ((s, r), outlier) in population.iter_mut().zip(scores).zip(outliers) {
+                s.score = Some(r.score);
+                s.split_counts = r.split_counts;
+                s.outlier = outlier;
+            }
+            statistics.status = StatisticsStatus::Ran;
+            statistics.sample_size = sample_size;
+            statistics.contamination_threshold = Some(contamination_threshold);
+            statistics.outliers = population.iter().filter(|s| s.outlier).count() as u64;
+        }
+    }
+    statistics
+}
+
+/// How the allowlist changed the verdicts.
+pub(crate) struct AllowlistEffect {
+    /// Entities the allowlist matched.
+    pub allowlisted: u64,
+    /// Of those, the ones rules or statistics would have flagged.
+    pub hidden: u64,
+}
+
+/// Stage 3: severity and confidence of each entity; allowlisted entities
+/// keep their rules and score but are never flagged.
+pub(crate) fn judge(
+    population: &mut [Assessment],
+    allowlist: &Allowlist,
+    fc: &ForestConfig,
+) -> AllowlistEffect {
+    for s in population.iter_mut() {
+        s.allowlisted = !allowlist.is_empty() && allowlist.contains(&s.entity);
+        s.severity = scoring::severity(
+            &s.rules,
+            s.outlier.then_some(s.score.unwrap_or(0.0)),
+            fc.high_score_threshold,
+        )
+        .filter(|_| !s.allowlisted);
+        s.confidence = scoring::confidence(s.rules.len(), s.score);
+    }
+    AllowlistEffect {
+        allowlisted: population.iter().filter(|s| s.allowlisted).count() as u64,
+        hidden: population
+            .iter()
+            .filter(|s| s.allowlisted && (!s.rules.is_empty() || s.outlier))
+            .count() as u64,
+    }
+}
+
+/// Stage 4: entity values become pseudonyms before any text is written;
+/// the population is re-sorted by its new names.
+pub(crate) fn pseudonymize(
+    population: &mut [Assessment],
+    pseudonymizer: Option<&Pseudonymizer>,
+    entity_field: EntityField,
+) {
+    let Some(p) = pseudonymizer else { return };
+    let kind = privacy::entity_kind(entity_field);
+    for s in population.iter_mut() {
+        s.entity = p.pseudonym(kind, &s.entity);
+    }
+    population.sort_by(|a, b| a.entity.cmp(&b.entity));
+}
+
+/// The report's `clientip` of an entity: its value when grouping by IP.
+pub(crate) fn clientip_of(entity: &str, entity_field: EntityField) -> Option<String> {
+    (entity_field == EntityField::Clientip).then(|| entity.to_string())
+}
+
+/// The report's `entities`: the whole population, in its final order.
+pub(crate) fn entity_reports(
+    population: &[Assessment],
+    entity_field: EntityField,
+) -> Vec<EntityReport> {
+    population
+        .iter()
+        .map(|s| EntityReport {
+            entity: s.entity.clone(),
+            clientip: clientip_of(&s.entity, entity_field),
+            request_count: s.events,
+            features: s.features.clone(),
+            isolation_score: s.score,
+            is_outlier: s.outlier,
+            triggered_rules: s.rules.clone(),
+            allowlisted: s.allowlisted,
+            severity: s.severity,
+            confidence: s.confidence,
+            first_seen: format_rfc3339(s.first_seen),
+            last_seen: format_rfc3339(s.last_seen),
+        })
+        .collect()
+}

@@ -1,0 +1,68 @@
+//! The raw-rows stage: the report's `logs`, in line order, filtered by the
+//! logs mode and pseudonymized like the rest of the report.
+
+use rustc_hash::FxHashSet;
+
+use crate::config::{EntityField, Format, LogsMode};
+use crate::partial::StoredRow;
+use crate::privacy::{self, Pseudonymizer};
+use crate::report::{Anomaly, LogRow};
+use crate::time::format_rfc3339;
+
+/// Stage 7: `None` for `logs = none`; else every kept row, or only the
+/// anomalous entities' rows for `logs = anomalous`.
+pub(crate) fn raw_rows(
+    mut rows: Vec<StoredRow>,
+    mode: LogsMode,
+    format: Format,
+    entity_field: EntityField,
+    pseudonymizer: Option<&Pseudonymizer>,
+    anomalies: &[Anomaly],
+) -> Option<Vec<LogRow>> {
+    if mode == LogsMode::None {
+        return None;
+    }
+    let entity_kind = privacy::entity_kind(entity_field);
+    let anomalous: FxHashSet<&str> = anomalies.iter().map(|a| a.entity.as_str()).collect();
+    rows.sort_unstable_by_key(|r| r.line);
+    let hide = |kind: &str, v: Option<Box<str>>| {
+        v.map(|v| match pseudonymizer {
+            Some(p) => p.pseudonym(kind, &v),
+            None => v.into_string(),
+        })
+    };
+    let kept = rows
+        .into_iter()
+        .filter_map(|r| {
+            let entity = match pseudonymizer {
+                Some(p) => p.pseudonym(entity_kind, &r.entity),
+                None => r.entity.into_string(),
+            };
+            let is_anomalous = anomalous.contains(entity.as_str());
+            if mode == LogsMode::Anomalous && !is_anomalous {
+                return None;
+            }
+            let (host, resource) = match format {
+                Format::Jsonl => (Some(r.destination.into_string()), None),
+                Format::Csv => (
+                    hide("host", r.source_host),
+                    Some(r.destination.into_string()),
+                ),
+            };
+            Some(LogRow {
+                line: r.line,
+                time: format_rfc3339(r.time),
+                entity,
+                clientip: hide("ip", r.clientip),
+                user: hide("user", r.user),
+                host,
+                resource,
+                action: r.action,
+                responsecode: r.responsecode,
+                bytes: r.bytes,
+                is_anomalous,
+            })
+        })
+        .collect();
+    Some(kept)
+}
