@@ -224,7 +224,7 @@ fn oversized_uploads_are_413_and_memory_stays_bounded() {
     s.write_all(head.as_bytes()).unwrap();
     let r = read_response(&mut s);
     assert_eq!(r.status, 413, "{}", r.text());
-    assert!(r.error().contains("64 MB"));
+    assert!(r.error().contains("64 MiB"), "{}", r.error());
 
     // Streamed (chunked, no length): the server must stop reading at the limit.
     let block = log_block(1 << 20);
