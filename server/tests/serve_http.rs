@@ -335,6 +335,56 @@ fn every_response_carries_the_security_headers() {
 }
 
 #[test]
+fn unknown_api_paths_are_json_404_even_with_a_bundle() {
+    let tmp = bundle_dir("api404");
+    let server = Server::start(&["--static-dir", tmp.path().to_str().unwrap()]);
+    for path in ["/api", "/api/", "/api/nope", "/api/auth/", "/api/x/y/z"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 404, "{path}: {}", r.text());
+        assert_eq!(r.error(), "no such endpoint", "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+    }
+    // The app's own routes still get index.html.
+    let r = server.get("/settings");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("<html"));
+}
+
+#[test]
+fn a_forged_request_id_never_reaches_the_log() {
+    let server = Server::start(&[]);
+    let forged = format!(
+        "x id=evil {{\"level\":\"ERROR\",\"forged\":true}}\tFORGED{}",
+        "A".repeat(60 << 10)
+    );
+    let r = server.request("GET", "/api/health", &[("X-Request-Id", &forged)], b"");
+    assert_eq!(r.status, 200);
+    let echoed = r.header("x-request-id").unwrap().to_string();
+    assert_ne!(echoed, forged);
+    assert!(
+        echoed.len() <= 64
+            && echoed
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
+        "{echoed}"
+    );
+    // A safe client id is kept, echoed and logged.
+    let r = server.request(
+        "GET",
+        "/api/health",
+        &[("X-Request-Id", "client-7.a_b")],
+        b"",
+    );
+    assert_eq!(r.header("x-request-id"), Some("client-7.a_b"));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = server.log_text();
+    assert!(log.contains(&echoed), "the generated id is logged");
+    assert!(log.contains("client-7.a_b"));
+    assert!(!log.contains("FORGED") && !log.contains("forged"), "{log}");
+    assert!(!log.contains(&"A".repeat(100)));
+}
+
+#[test]
 fn without_a_bundle_a_placeholder_page_explains_how_to_build_it() {
     let server = Server::start(&["--static-dir", "/nonexistent/signaltrace-dist"]);
     let r = server.get("/");

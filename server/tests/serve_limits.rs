@@ -82,15 +82,18 @@ fn connections_over_the_limit_wait_until_one_closes() {
     let first = server.connect();
     let _second = server.connect();
     std::thread::sleep(Duration::from_millis(300));
-    let mut third = server.send_raw(
-        b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-    );
+    let mut third = server
+        .send_raw(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     third
         .set_read_timeout(Some(Duration::from_millis(1500)))
         .unwrap();
     let mut buf = [0u8; 1];
     match third.read(&mut buf) {
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) => {}
         other => panic!("a third connection was served beyond the limit: {other:?}"),
     }
     drop(first);

@@ -181,7 +181,8 @@ impl Server {
             body.len()
         );
         let mut s = self.send_raw(head.as_bytes());
-        s.write_all(&body[..body.len() / 2]).expect("send half the body");
+        s.write_all(&body[..body.len() / 2])
+            .expect("send half the body");
         s
     }
 
