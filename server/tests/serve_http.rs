@@ -151,6 +151,9 @@ fn openapi_document_matches_the_real_responses() {
             b"a",
         ),
     );
+    for (path, method, r) in timeouts(&token) {
+        note(path, method, r);
+    }
     note("/api/health", "get", server.get("/api/health"));
     note("/api/openapi.json", "get", server.get("/api/openapi.json"));
 
@@ -185,6 +188,40 @@ fn openapi_document_matches_the_real_responses() {
         .map(|((p, m), s)| ((p.to_string(), m.to_string()), s))
         .collect();
     assert_eq!(documented, observed);
+}
+
+/// 408 for stalled bodies and 503 for an analysis over its time limit, from
+/// a server with 1–2 s limits.
+fn timeouts(token: &str) -> Vec<(&'static str, &'static str, Response)> {
+    let server = Server::start(&["--body-idle-secs", "1", "--analysis-timeout-secs", "2"]);
+    let within = std::time::Duration::from_secs(20);
+    let mut out = Vec::new();
+    let mut login = server.send_raw(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\n\r\n{\"email\": ",
+    );
+    let (raw, _) = read_until_closed(&mut login, within);
+    out.push(("/api/auth/login", "post", parse_response(&raw)));
+    let data = b"{}\n".repeat(100);
+    let mut upload = server.stalled_upload(token, &[Part::file("x.jsonl", &data)]);
+    let (raw, _) = read_until_closed(&mut upload, within);
+    out.push(("/api/analyze", "post", parse_response(&raw)));
+    // A trickle: never silent for a second, but never done either.
+    let mut slow = server.stalled_upload(token, &[Part::file("x.jsonl", &data)]);
+    let mut writer = slow.try_clone().unwrap();
+    let trickle = std::thread::spawn(move || {
+        for _ in 0..60 {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            if std::io::Write::write_all(&mut writer, b"{}").is_err() {
+                break;
+            }
+        }
+    });
+    let (raw, _) = read_until_closed(&mut slow, within);
+    out.push(("/api/analyze", "post", parse_response(&raw)));
+    drop(slow);
+    trickle.join().unwrap();
+    out
 }
 
 /// A fake Trunk bundle: index.html with an inline module script, hashed
