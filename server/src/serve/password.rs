@@ -94,7 +94,9 @@ type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 /// reused argon2 buffer; at most `threads` checks run or wait in the queue.
 pub struct PasswordPool {
     jobs: Mutex<mpsc::Sender<Job>>,
-    slots: Semaphore,
+    /// One per thread; a job holds its slot until it has run, also when the
+    /// request that queued it is gone, so the queue never outgrows the pool.
+    slots: Arc<Semaphore>,
     threads: usize,
 }
 
@@ -121,7 +123,7 @@ impl PasswordPool {
         }
         Ok(PasswordPool {
             jobs: Mutex::new(tx),
-            slots: Semaphore::new(threads),
+            slots: Arc::new(Semaphore::new(threads)),
             threads,
         })
     }
@@ -137,14 +139,14 @@ impl PasswordPool {
         T: Send + 'static,
         F: FnOnce(&mut Vec<Block>) -> T + Send + 'static,
     {
-        let _slot = self
-            .slots
-            .acquire()
+        let slot = Arc::clone(&self.slots)
+            .acquire_owned()
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |memory| {
             let _ = tx.send(check(memory));
+            drop(slot);
         });
         self.jobs
             .lock()
