@@ -16,9 +16,10 @@
 //! - [`request_id`]: safe client request ids, generated ones otherwise;
 //! - [`error`]: `ApiError`, the one mapping of failures to statuses.
 //!
-//! A request passes: connection watchdog → request id → trace span →
-//! compression → security headers → body-idle timeout → route (extractors
-//! check auth and the upload) → handler.
+//! A request passes: connection watchdog (accept loop) → unsafe request id
+//! dropped → request id set → trace span → security headers → compression
+//! → body-idle timeout → route (`no-store` on `/api`; extractors check the
+//! token and the upload) → handler.
 
 pub mod api;
 pub mod assets;
