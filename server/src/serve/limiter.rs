@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 
 use super::error::ApiError;
 
-/// Past this many tracked addresses or accounts, stale entries are swept.
+/// Past this many tracked addresses or accounts, stale entries are swept
+/// (then not again until the maps have doubled: sweeping stays amortized
+/// O(1) per attempt even when many clients are live).
 const SWEEP_ABOVE: usize = 10_000;
 
 pub struct LoginLimiter {
@@ -31,6 +33,7 @@ struct Books {
     /// a client sends.
     by_account: HashMap<u64, Book>,
     hasher: RandomState,
+    sweep_at: usize,
 }
 
 #[derive(Default)]
@@ -69,6 +72,7 @@ impl LoginLimiter {
                 by_address: HashMap::new(),
                 by_account: HashMap::new(),
                 hasher: RandomState::new(),
+                sweep_at: SWEEP_ABOVE,
             }),
         }
     }
@@ -80,10 +84,12 @@ impl LoginLimiter {
         let now = Instant::now();
         let mut books = self.books.lock().unwrap_or_else(|p| p.into_inner());
         let books = &mut *books;
-        if books.by_address.len() > SWEEP_ABOVE || books.by_account.len() > SWEEP_ABOVE {
+        if books.by_address.len().max(books.by_account.len()) > books.sweep_at {
             let window = self.window;
             books.by_address.retain(|_, b| !b.is_stale(now, window));
             books.by_account.retain(|_, b| !b.is_stale(now, window));
+            let live = books.by_address.len().max(books.by_account.len());
+            books.sweep_at = SWEEP_ABOVE.max(2 * live);
         }
         let key = books.hasher.hash_one(account);
         for book in [
