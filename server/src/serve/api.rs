@@ -43,20 +43,13 @@ pub async fn analyze(
         .into_response())
 }
 
-/// The `?logs=all|anomalous|none` query of `/api/analyze`.
+/// The `?logs=all|anomalous|none` query of `/api/analyze` (the detector's
+/// own `LogsMode` names).
 pub struct LogsQuery(Option<LogsMode>);
 
 #[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum LogsParam {
-    All,
-    Anomalous,
-    None,
-}
-
-#[derive(Deserialize)]
 struct AnalyzeQuery {
-    logs: Option<LogsParam>,
+    logs: Option<LogsMode>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for LogsQuery {
@@ -68,11 +61,7 @@ impl<S: Send + Sync> FromRequestParts<S> for LogsQuery {
             .map_err(|_| {
                 ApiError::BadRequest("query parameter `logs` must be all, anomalous or none".into())
             })?;
-        Ok(LogsQuery(query.logs.map(|l| match l {
-            LogsParam::All => LogsMode::All,
-            LogsParam::Anomalous => LogsMode::Anomalous,
-            LogsParam::None => LogsMode::None,
-        })))
+        Ok(LogsQuery(query.logs))
     }
 }
 
