@@ -1,13 +1,49 @@
-//! Resident memory after a burst of logins, against the real binary: in a
-//! test binary of its own, so its CPU-heavy burst does not run beside the
-//! timing comparison in `serve_auth.rs`.
+//! Logins under load, against the real binary: parallel guesses against the
+//! limiter, and resident memory after a burst. In a test binary of their
+//! own, so their bursts do not run beside the timing comparison in
+//! `serve_auth.rs`.
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use common::*;
+
+#[test]
+fn a_hundred_parallel_wrong_passwords_evaluate_at_most_the_limit() {
+    const LIMIT: usize = 10;
+    let server = Arc::new(Server::start(&["--login-max-failures", &LIMIT.to_string()]));
+    let barrier = Arc::new(Barrier::new(100));
+    let handles: Vec<_> = (0..100)
+        .map(|i| {
+            let (server, barrier) = (Arc::clone(&server), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                // The right password is the last one sent.
+                if i == 99 {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                let password = if i == 99 { DEMO_PASSWORD } else { "guess" };
+                server.login(DEMO_EMAIL, password).status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let evaluated = statuses.iter().filter(|s| **s != 429).count();
+    assert!(
+        evaluated <= LIMIT,
+        "{evaluated} passwords checked with a limit of {LIMIT}: {statuses:?}"
+    );
+    assert!(statuses.iter().all(|s| [401, 429, 200].contains(s)));
+    let failures = server.log_text().matches("login failed").count();
+    assert!(failures <= LIMIT, "{failures} failures logged");
+    // Once limited, even the right password gets no token.
+    let r = server.login(DEMO_EMAIL, DEMO_PASSWORD);
+    assert_eq!(r.status, 429, "{}", r.text());
+    // The account is limited from another address too: covered by the
+    // limiter's unit test (all test clients share 127.0.0.1).
+}
 
 #[test]
 fn memory_returns_near_idle_after_a_burst_of_logins() {
