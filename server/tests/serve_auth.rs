@@ -79,7 +79,7 @@ fn wrong_password_and_unknown_user_get_the_same_401_in_the_same_time() {
     let mut wrong = Vec::new();
     let mut unknown = Vec::new();
     let mut bodies = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..7 {
         let t = Instant::now();
         let r = server.login(DEMO_EMAIL, "not-the-password");
         wrong.push(t.elapsed());
@@ -101,9 +101,11 @@ fn wrong_password_and_unknown_user_get_the_same_401_in_the_same_time() {
         "passwords never logged"
     );
     let (wrong, unknown) = (*wrong.iter().min().unwrap(), *unknown.iter().min().unwrap());
-    // An unknown user must cost an argon2 verification too, not return at once.
+    // An unknown user must cost an argon2 verification too, not return at
+    // once (that would be ~1 ms against ~20 ms). A factor of 4 on the fastest
+    // of 7 each leaves room for a loaded machine (load average 11 seen).
     assert!(
-        unknown * 2 >= wrong && wrong * 2 >= unknown,
+        unknown * 4 >= wrong && wrong * 4 >= unknown,
         "wrong password {wrong:?} vs unknown user {unknown:?}"
     );
 }
