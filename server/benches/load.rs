@@ -6,6 +6,7 @@
 //! ```text
 //! cargo bench -p signaltrace --bench load
 //! cargo bench -p signaltrace --bench load -- --requests 400 --concurrency 16 --logs all
+//! cargo bench -p signaltrace --bench load -- --logins 1000    # memory after a login burst
 //! ```
 //! Loopback only, bounded: it never runs longer than its request count.
 
@@ -53,6 +54,10 @@ fn main() {
         .parse()
         .expect("--concurrency N");
     let logs = arg(&args, "--logs", "none");
+    let logins: usize = arg(&args, "--logins", "0").parse().expect("--logins N");
+    if logins > 0 {
+        return login_burst(logins, concurrency);
+    }
 
     let data = Arc::new(one_megabyte());
     let server = Arc::new(Server::start(&[]));
@@ -109,4 +114,48 @@ fn main() {
         latencies.last().unwrap().as_secs_f64() * 1e3
     );
     println!("load: server peak RSS {} MB", server.vm_hwm_kib() / 1024);
+}
+
+/// `--logins N`: resident memory of an idle server, then after N logins
+/// from `concurrency` clients (three in four for unknown users, which cost
+/// the same argon2 check against the dummy hash, one in four successful).
+fn login_burst(logins: usize, concurrency: usize) {
+    let server = Arc::new(Server::start(&["--login-max-failures", "1000000"]));
+    std::thread::sleep(Duration::from_millis(500));
+    let idle = server.vm_rss_kib();
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let clients: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (server, next) = (Arc::clone(&server), Arc::clone(&next));
+            std::thread::spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= logins {
+                    return;
+                }
+                let r = if i % 4 == 0 {
+                    server.login(common::DEMO_EMAIL, common::DEMO_PASSWORD)
+                } else {
+                    server.login(&format!("user{i}@example.com"), "wrong")
+                };
+                assert!(matches!(r.status, 200 | 401), "{}", r.text());
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().expect("client");
+    }
+    let elapsed = started.elapsed();
+    std::thread::sleep(Duration::from_millis(500));
+    println!(
+        "logins: {logins} from {concurrency} clients in {:.1} s ({:.0}/s)",
+        elapsed.as_secs_f64(),
+        logins as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "logins: server VmRSS idle {:.1} MB, after {:.1} MB, peak {:.1} MB",
+        idle as f64 / 1024.0,
+        server.vm_rss_kib() as f64 / 1024.0,
+        server.vm_hwm_kib() as f64 / 1024.0
+    );
 }

@@ -65,6 +65,21 @@ fn a_config_part_is_applied_like_the_cli_config_file() {
 }
 
 #[test]
+fn an_empty_config_part_means_the_defaults() {
+    let server = Server::start(&[]);
+    let token = server.token();
+    let name = "anomalous_scanning.jsonl";
+    let data = read_data(name);
+    let expected = cli_report(&data_dir().join(name), &[]);
+    for empty in ["", " \r\n"] {
+        let r = server.analyze(&token, "", &[Part::config(empty), Part::file(name, &data)]);
+        assert_eq!(r.status, 200, "{empty:?}: {}", r.text());
+        assert_eq!(r.json(), expected);
+        assert_eq!(r.header("cache-control"), Some("no-store"));
+    }
+}
+
+#[test]
 fn unusable_uploads_are_400_with_the_detectors_reason() {
     let server = Server::start(&[]);
     let token = server.token();
@@ -102,6 +117,16 @@ fn unusable_uploads_are_400_with_the_detectors_reason() {
             vec![Part::file("x.jsonl", &data), Part::config("{}")],
             "",
             "must come before",
+        ),
+        (
+            "two config parts",
+            vec![
+                Part::config("{}"),
+                Part::config(r#"{"forest": {"seed": 7}}"#),
+                Part::file("x.jsonl", &data),
+            ],
+            "",
+            "more than one `config` part",
         ),
         (
             "no file part",
@@ -224,7 +249,7 @@ fn oversized_uploads_are_413_and_memory_stays_bounded() {
     s.write_all(head.as_bytes()).unwrap();
     let r = read_response(&mut s);
     assert_eq!(r.status, 413, "{}", r.text());
-    assert!(r.error().contains("64 MB"));
+    assert!(r.error().contains("64 MiB"), "{}", r.error());
 
     // Streamed (chunked, no length): the server must stop reading at the limit.
     let block = log_block(1 << 20);

@@ -151,6 +151,9 @@ fn openapi_document_matches_the_real_responses() {
             b"a",
         ),
     );
+    for (path, method, r) in timeouts(&token) {
+        note(path, method, r);
+    }
     note("/api/health", "get", server.get("/api/health"));
     note("/api/openapi.json", "get", server.get("/api/openapi.json"));
 
@@ -185,6 +188,40 @@ fn openapi_document_matches_the_real_responses() {
         .map(|((p, m), s)| ((p.to_string(), m.to_string()), s))
         .collect();
     assert_eq!(documented, observed);
+}
+
+/// 408 for stalled bodies and 503 for an analysis over its time limit, from
+/// a server with 1–2 s limits.
+fn timeouts(token: &str) -> Vec<(&'static str, &'static str, Response)> {
+    let server = Server::start(&["--body-idle-secs", "1", "--analysis-timeout-secs", "2"]);
+    let within = std::time::Duration::from_secs(20);
+    let mut out = Vec::new();
+    let mut login = server.send_raw(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\n\r\n{\"email\": ",
+    );
+    let (raw, _) = read_until_closed(&mut login, within);
+    out.push(("/api/auth/login", "post", parse_response(&raw)));
+    let data = b"{}\n".repeat(100);
+    let mut upload = server.stalled_upload(token, &[Part::file("x.jsonl", &data)]);
+    let (raw, _) = read_until_closed(&mut upload, within);
+    out.push(("/api/analyze", "post", parse_response(&raw)));
+    // A trickle: never silent for a second, but never done either.
+    let mut slow = server.stalled_upload(token, &[Part::file("x.jsonl", &data)]);
+    let mut writer = slow.try_clone().unwrap();
+    let trickle = std::thread::spawn(move || {
+        for _ in 0..60 {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            if std::io::Write::write_all(&mut writer, b"{}").is_err() {
+                break;
+            }
+        }
+    });
+    let (raw, _) = read_until_closed(&mut slow, within);
+    out.push(("/api/analyze", "post", parse_response(&raw)));
+    drop(slow);
+    trickle.join().unwrap();
+    out
 }
 
 /// A fake Trunk bundle: index.html with an inline module script, hashed
@@ -332,6 +369,56 @@ fn every_response_carries_the_security_headers() {
             "{path}"
         );
     }
+}
+
+#[test]
+fn unknown_api_paths_are_json_404_even_with_a_bundle() {
+    let tmp = bundle_dir("api404");
+    let server = Server::start(&["--static-dir", tmp.path().to_str().unwrap()]);
+    for path in ["/api", "/api/", "/api/nope", "/api/auth/", "/api/x/y/z"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 404, "{path}: {}", r.text());
+        assert_eq!(r.error(), "no such endpoint", "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+    }
+    // The app's own routes still get index.html.
+    let r = server.get("/settings");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("<html"));
+}
+
+#[test]
+fn a_forged_request_id_never_reaches_the_log() {
+    let server = Server::start(&[]);
+    let forged = format!(
+        "x id=evil {{\"level\":\"ERROR\",\"forged\":true}}\tFORGED{}",
+        "A".repeat(60 << 10)
+    );
+    let r = server.request("GET", "/api/health", &[("X-Request-Id", &forged)], b"");
+    assert_eq!(r.status, 200);
+    let echoed = r.header("x-request-id").unwrap().to_string();
+    assert_ne!(echoed, forged);
+    assert!(
+        echoed.len() <= 64
+            && echoed
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
+        "{echoed}"
+    );
+    // A safe client id is kept, echoed and logged.
+    let r = server.request(
+        "GET",
+        "/api/health",
+        &[("X-Request-Id", "client-7.a_b")],
+        b"",
+    );
+    assert_eq!(r.header("x-request-id"), Some("client-7.a_b"));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = server.log_text();
+    assert!(log.contains(&echoed), "the generated id is logged");
+    assert!(log.contains("client-7.a_b"));
+    assert!(!log.contains("FORGED") && !log.contains("forged"), "{log}");
+    assert!(!log.contains(&"A".repeat(100)));
 }
 
 #[test]

@@ -1,21 +1,21 @@
-//! Users, password checks, JWTs, the [`Claims`] extractor, the login
-//! handler and the failed-login rate limit.
+//! Users, JWTs, the [`Claims`] extractor and the login handler.
 //!
 //! - Users come from a TOML file of `[[users]] email = "..." password_hash = "$argon2id$..."`;
 //!   without one the demo account is used (and the server says so loudly).
-//! - Login answers the same 401, after the same argon2 work, for an unknown
-//!   user and a wrong password: an unknown user is checked against a dummy hash.
-//! - Tokens are HS256 JWTs with `sub`, `iat`, `exp`; only HS256 is accepted.
+//! - Login reserves an attempt with the [`LoginLimiter`] *before* the
+//!   password is checked, then checks it on the [`PasswordPool`]; it answers
+//!   the same 401, after the same argon2 work, for an unknown user and a
+//!   wrong password (an unknown user is checked against a dummy hash).
+//! - Tokens are HS256 JWTs with `sub`, `iat`, `exp`; only HS256 is accepted,
+//!   and only for a `sub` that is a current user and an `iat` not in the future.
 
-use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, SocketAddr};
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
+use argon2::Block;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -23,10 +23,11 @@ use axum::http::{header, StatusCode};
 use axum::Json;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use tokio::sync::Semaphore;
 
-use super::error::ApiError;
-use super::AppState;
+use super::error::{is_body_timeout, ApiError};
+use super::limiter::LoginLimiter;
+use super::password::{hash_password, PasswordPool, StoredHash};
+use super::state::AppState;
 
 /// The account used when no users file is given. For demos only.
 pub const DEMO_EMAIL: &str = "analyst@tenex.ai";
@@ -37,15 +38,6 @@ pub const MIN_SECRET_BYTES: usize = 32;
 
 /// Environment variable holding the JWT secret.
 pub const SECRET_ENV: &str = "SIGNALTRACE_JWT_SECRET";
-
-/// Hashes a password with argon2id and the crate's default parameters,
-/// as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| format!("cannot hash the password: {e}"))
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,27 +53,16 @@ struct UserEntry {
     password_hash: String,
 }
 
-/// The accounts that may log in: lower-cased email → parsed PHC hash.
+/// The accounts that may log in: lower-cased email → parsed hash.
 pub struct Users {
-    by_email: HashMap<String, PasswordHash>,
+    by_email: HashMap<String, StoredHash>,
     /// Verified when the email is unknown, so both failures cost the same.
-    dummy: PasswordHash,
+    dummy: StoredHash,
     pub is_demo: bool,
 }
 
 fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
-}
-
-fn parse_hash(text: &str) -> Result<PasswordHash, String> {
-    let hash = PasswordHash::new(text).map_err(|e| format!("not a PHC hash ({e})"))?;
-    if hash.algorithm.as_str() != "argon2id" {
-        return Err(format!(
-            "algorithm {} is not argon2id",
-            hash.algorithm.as_str()
-        ));
-    }
-    Ok(hash)
 }
 
 impl Users {
@@ -109,7 +90,7 @@ impl Users {
                     i + 1
                 ));
             }
-            let hash = parse_hash(&u.password_hash)
+            let hash = StoredHash::parse(&u.password_hash)
                 .map_err(|e| format!("{}: user {email}: {e}", path.display()))?;
             if by_email.insert(email.clone(), hash).is_some() {
                 return Err(format!("{}: user {email} appears twice", path.display()));
@@ -124,7 +105,7 @@ impl Users {
 
     /// The demo account, hashed at start with a fresh salt.
     pub fn demo() -> Result<Users, String> {
-        let hash = parse_hash(&hash_password(DEMO_PASSWORD)?)?;
+        let hash = StoredHash::parse(&hash_password(DEMO_PASSWORD)?)?;
         Ok(Users {
             by_email: HashMap::from([(DEMO_EMAIL.to_string(), hash)]),
             dummy: Self::dummy_hash()?,
@@ -132,25 +113,27 @@ impl Users {
         })
     }
 
-    fn dummy_hash() -> Result<PasswordHash, String> {
+    fn dummy_hash() -> Result<StoredHash, String> {
         let mut random = [0u8; 24];
         rand::fill(&mut random);
         let password: String = random.iter().map(|b| format!("{b:02x}")).collect();
-        parse_hash(&hash_password(&password)?)
+        StoredHash::parse(&hash_password(&password)?)
     }
 
-    /// True when `email` exists and `password` matches. Always does one
-    /// argon2 verification, whether or not the email exists. Blocking: call
-    /// it off the async threads.
-    pub fn verify(&self, email: &str, password: &str) -> bool {
-        let (hash, known) = match self.by_email.get(&normalize_email(email)) {
+    /// True for the (normalized) email of a current account.
+    pub fn contains(&self, email: &str) -> bool {
+        !email.is_empty() && self.by_email.contains_key(email)
+    }
+
+    /// True when `email` (normalized) exists and `password` matches. Always
+    /// does one argon2 check, whether or not the email exists, in `memory`.
+    /// Blocking: run it on the [`PasswordPool`].
+    pub fn verify(&self, email: &str, password: &str, memory: &mut Vec<Block>) -> bool {
+        let (hash, known) = match self.by_email.get(email) {
             Some(h) => (h, true),
             None => (&self.dummy, false),
         };
-        let ok = Argon2::default()
-            .verify_password(password.as_bytes(), hash)
-            .is_ok();
-        ok && known
+        hash.matches(password.as_bytes(), memory) && known
     }
 }
 
@@ -220,14 +203,24 @@ impl Jwt {
         Ok((token, claims.exp))
     }
 
-    fn check(&self, token: &str) -> Result<Claims, ApiError> {
+    /// The claims of a valid token: our signature, HS256, unexpired, not
+    /// issued in the future, for a user that exists now.
+    fn check(&self, token: &str, users: &Users) -> Result<Claims, ApiError> {
         use jsonwebtoken::errors::ErrorKind;
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => ApiError::Unauthorized("token expired"),
                 _ => ApiError::Unauthorized("invalid token"),
-            })
+            })?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_err(|e| ApiError::Internal(format!("clock before 1970: {e}")))?
+            .as_secs();
+        if claims.iat > now || claims.iat > claims.exp || !users.contains(&claims.sub) {
+            return Err(ApiError::Unauthorized("invalid token"));
+        }
+        Ok(claims)
     }
 }
 
@@ -263,61 +256,7 @@ impl FromRequestParts<AppState> for Claims {
             .ok_or(ApiError::Unauthorized(
                 "malformed Authorization header: expected `Bearer <token>`",
             ))?;
-        state.auth.jwt.check(token)
-    }
-}
-
-/// Sliding-window count of failed logins per client IP.
-pub struct LoginLimiter {
-    max_failures: usize,
-    window: Duration,
-    failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
-}
-
-/// Past this many tracked clients, expired entries are swept on the next failure.
-const SWEEP_ABOVE: usize = 10_000;
-
-impl LoginLimiter {
-    pub fn new(max_failures: usize, window: Duration) -> Self {
-        LoginLimiter {
-            max_failures: max_failures.max(1),
-            window,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// `Err` with the seconds to wait when `ip` used up its failures.
-    pub fn check(&self, ip: IpAddr) -> Result<(), ApiError> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(times) = map.get_mut(&ip) else {
-            return Ok(());
-        };
-        while times.front().is_some_and(|t| now - *t >= self.window) {
-            times.pop_front();
-        }
-        if times.len() < self.max_failures {
-            return Ok(());
-        }
-        let oldest = times.front().copied().unwrap_or(now);
-        let wait = self.window.saturating_sub(now - oldest);
-        Err(ApiError::TooManyAttempts {
-            retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
-        })
-    }
-
-    pub fn record_failure(&self, ip: IpAddr) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > SWEEP_ABOVE {
-            let window = self.window;
-            map.retain(|_, times| times.back().is_some_and(|t| now - *t < window));
-        }
-        let times = map.entry(ip).or_default();
-        times.push_back(now);
-        while times.len() > self.max_failures {
-            times.pop_front();
-        }
+        state.auth.jwt.check(token, &state.auth.users)
     }
 }
 
@@ -325,9 +264,9 @@ impl LoginLimiter {
 pub struct Auth {
     pub users: Users,
     pub jwt: Jwt,
-    pub limiter: LoginLimiter,
-    /// Bounds concurrent argon2 verifications (each takes ~19 MB and a core).
-    pub verify_slots: Semaphore,
+    pub limiter: Arc<LoginLimiter>,
+    /// Where password checks run (a thread per core, one buffer each).
+    pub passwords: PasswordPool,
 }
 
 #[derive(Deserialize)]
@@ -350,36 +289,23 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let ip = peer.ip();
-    state.auth.limiter.check(ip)?;
-    let Json(req) = body.map_err(|e| match e.status() {
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType("application/json"),
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge {
-            limit_bytes: super::LOGIN_BODY_LIMIT as u64,
-        },
-        _ => ApiError::BadRequest(
-            "login body must be JSON {\"email\": \"...\", \"password\": \"...\"}".into(),
-        ),
-    })?;
-    let ok = {
-        let _slot = state
-            .auth
-            .verify_slots
-            .acquire()
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let auth = Arc::clone(&state.auth);
-        let email = req.email.clone();
-        tokio::task::spawn_blocking(move || auth.users.verify(&email, &req.password))
-            .await
-            .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?
-    };
+    let Json(req) = body.map_err(login_body_error)?;
+    let email = normalize_email(&req.email);
+    // Reserved before the check: parallel guesses cannot outrun the limit.
+    let attempt = state.auth.limiter.reserve(peer.ip(), &email)?;
+    let auth = Arc::clone(&state.auth);
+    let user = email.clone();
+    let ok = state
+        .auth
+        .passwords
+        .run(move |memory| auth.users.verify(&user, &req.password, memory))
+        .await?;
     if !ok {
-        state.auth.limiter.record_failure(ip);
-        tracing::info!(client = %ip, "login failed");
+        attempt.failed();
+        tracing::info!(client = %peer.ip(), "login failed");
         return Err(ApiError::BadCredentials);
     }
-    let email = normalize_email(&req.email);
+    drop(attempt);
     let (token, expires_at) = state.auth.jwt.issue(&email)?;
     tracing::info!(user = %email, "login ok");
     Ok(Json(LoginResponse {
@@ -387,4 +313,17 @@ pub async fn login(
         email,
         expires_at,
     }))
+}
+
+fn login_body_error(e: JsonRejection) -> ApiError {
+    match e.status() {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType("application/json"),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge {
+            limit_bytes: super::LOGIN_BODY_LIMIT as u64,
+        },
+        _ if is_body_timeout(&e) => ApiError::BodyTimeout,
+        _ => ApiError::BadRequest(
+            "login body must be JSON {\"email\": \"...\", \"password\": \"...\"}".into(),
+        ),
+    }
 }

@@ -24,6 +24,11 @@ pub enum ApiError {
     MethodNotAllowed,
     /// The request body passed the size limit (413).
     TooLarge { limit_bytes: u64 },
+    /// The client stopped sending the request body for `--body-idle-secs` (408).
+    BodyTimeout,
+    /// The upload and analysis together took longer than
+    /// `--analysis-timeout-secs` (503).
+    AnalysisTimeout { limit_secs: u64 },
     /// The body is not of the media type the route accepts (415).
     UnsupportedMediaType(&'static str),
     /// Too many failed logins from this client; retry after this many seconds (429).
@@ -40,6 +45,8 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::AnalysisTimeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -53,10 +60,16 @@ impl ApiError {
             ApiError::BadCredentials => "invalid email or password".into(),
             ApiError::NotFound => "no such endpoint".into(),
             ApiError::MethodNotAllowed => "method not allowed on this endpoint".into(),
-            ApiError::TooLarge { limit_bytes } => format!(
-                "request body too large: the limit is {} MB",
-                limit_bytes.div_ceil(1 << 20)
-            ),
+            ApiError::TooLarge { limit_bytes } => {
+                format!(
+                    "request body too large: the limit is {}",
+                    size(*limit_bytes)
+                )
+            }
+            ApiError::BodyTimeout => "request body stalled: no data received in time".into(),
+            ApiError::AnalysisTimeout { limit_secs } => {
+                format!("analysis took longer than the server's limit of {limit_secs} s")
+            }
             ApiError::UnsupportedMediaType(expected) => {
                 format!("unsupported content type: expected {expected}")
             }
@@ -66,6 +79,28 @@ impl ApiError {
             ApiError::Internal(_) => "internal server error".into(),
         }
     }
+}
+
+/// `16 KiB`, `256 MiB`: sizes as the flags set them, rounded up.
+fn size(bytes: u64) -> String {
+    if bytes < 1 << 20 {
+        format!("{} KiB", bytes.div_ceil(1 << 10))
+    } else {
+        format!("{} MiB", bytes.div_ceil(1 << 20))
+    }
+}
+
+/// True when `err` (a body or multipart rejection) was caused by the
+/// body-idle timeout.
+pub fn is_body_timeout(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 impl From<detector::Error> for ApiError {
@@ -90,7 +125,7 @@ impl IntoResponse for ApiError {
             ApiError::TooManyAttempts { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
-            ApiError::TooLarge { .. } => {
+            ApiError::TooLarge { .. } | ApiError::BodyTimeout => {
                 // The rest of the body is not read; the connection cannot be reused.
                 headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
             }

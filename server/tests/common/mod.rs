@@ -164,6 +164,42 @@ impl Server {
         )
     }
 
+    /// A connection on which `bytes` were sent (and nothing else yet).
+    pub fn send_raw(&self, bytes: &[u8]) -> TcpStream {
+        let mut s = self.connect();
+        s.write_all(bytes).expect("send");
+        s
+    }
+
+    /// The head and the first part of the body of an `/api/analyze` upload
+    /// that declares `parts` but sends only its first half: a stalled upload.
+    pub fn stalled_upload(&self, token: &str, parts: &[Part]) -> TcpStream {
+        let (content_type, body) = multipart(parts);
+        let head = format!(
+            "POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let mut s = self.send_raw(head.as_bytes());
+        s.write_all(&body[..body.len() / 2])
+            .expect("send half the body");
+        s
+    }
+
+    /// Sends SIGTERM without waiting.
+    pub fn signal_term(&self) {
+        let ok = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(ok.success());
+    }
+
+    /// Resident memory of the server process now, in KiB.
+    pub fn vm_rss_kib(&self) -> u64 {
+        proc_status_kib(self.pid(), "VmRSS:")
+    }
+
     /// Sends SIGTERM (graceful shutdown) and waits for the exit status.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         let ok = Command::new("kill")
@@ -195,6 +231,29 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Reads until the peer closes the connection (or `limit` passes, which
+/// fails the test); returns what arrived and how long it took.
+pub fn read_until_closed(s: &mut TcpStream, limit: Duration) -> (Vec<u8>, Duration) {
+    let started = Instant::now();
+    s.set_read_timeout(Some(limit)).unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 << 10];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!(
+                "connection still open after {:?} ({e}); got {:?}",
+                started.elapsed(),
+                String::from_utf8_lossy(&raw)
+            ),
+        }
+        assert!(started.elapsed() < limit, "connection still open");
+    }
+    (raw, started.elapsed())
 }
 
 pub fn proc_status_kib(pid: u32, key: &str) -> u64 {
