@@ -182,8 +182,8 @@ async fn stream_into(
             return Err(ApiError::Internal("upload abandoned".into()));
         }
         let report = analyzer.finish()?;
-        serde_json::to_vec(&report)
-            .map_err(|e| ApiError::Internal(format!("cannot serialize the report: {e}")))
+        // The CLI's bytes exactly (compact JSON and a newline).
+        Ok(detector::export::json(&report, false).into_bytes())
     });
     let fed = feed(field, &tx, limit).await;
     if fed.is_ok() {
