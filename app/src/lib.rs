@@ -24,6 +24,7 @@ pub mod export;
 pub mod flow;
 pub mod format;
 pub mod intake;
+pub mod job;
 pub mod logs;
 pub mod settings;
 
@@ -33,6 +34,8 @@ pub mod analysis;
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod controller;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
