@@ -1,7 +1,7 @@
 //! The views: [`App`] draws the frame (top bar, footer) and the page the
 //! [`Flow`](crate::flow::Flow) says is up; each page component draws from
 //! its props and calls back. What an action does is the
-//! [`Controller`](crate::controller::Controller)'s business.
+//! [`Controller`]'s business.
 
 mod login;
 mod progress;
