@@ -26,15 +26,16 @@ bash scripts/setup-app.sh
 
 target=wasm32-unknown-unknown
 if [ "$mode" = release ]; then profile=wasm-release; else profile=dev; fi
-out_dir="target/$target/$([ "$profile" = dev ] && echo debug || echo "$profile")"
-stage="target/app-bundle/$mode"
+target_dir="${CARGO_TARGET_DIR:-target}"
+out_dir="$target_dir/$target/$([ "$profile" = dev ] && echo debug || echo "$profile")"
+stage="$target_dir/app-bundle/$mode"
 
 cargo build --locked --profile "$profile" --target "$target" \
   -p signaltrace-app --bin app --bin worker
 
 rm -rf "$stage"
 bindgen_flags=(--no-typescript)
-[ "$mode" = dev ] && bindgen_flags+=(--debug --keep-debug)
+[ "$mode" = dev ] && bindgen_flags+=(--debug)
 wasm-bindgen "${bindgen_flags[@]}" --target web --out-dir "$stage/app" "$out_dir/app.wasm"
 wasm-bindgen "${bindgen_flags[@]}" --target no-modules --out-dir "$stage/worker" "$out_dir/worker.wasm"
 
