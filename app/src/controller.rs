@@ -14,7 +14,7 @@ use std::rc::Rc;
 use web_sys::File;
 use yew::prelude::*;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::browser::{self, Session};
 use crate::flow::{Event, Flow, Page};
 use crate::job::{self, Job, JobEvent};
@@ -179,8 +179,26 @@ impl Controller {
         self.apply(Event::ServerModeChanged { on, signed_in });
     }
 
-    /// The sign-in page got a token.
-    pub fn signed_in(&self, session: Session) {
+    /// Signs in to the server with the sign-in form's values.
+    pub fn sign_in(&self, email: String, password: String) {
+        let email = email.trim().to_string();
+        if email.is_empty() || password.is_empty() {
+            return self.apply(Event::SignInFailed("Enter your email and password.".into()));
+        }
+        self.apply(Event::SignInStarted);
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match api::login(&email, &password).await {
+                Ok(session) => this.signed_in(session),
+                Err(ApiError::Unauthorized(why) | ApiError::Failed(why)) => {
+                    this.apply(Event::SignInFailed(why))
+                }
+                Err(ApiError::Aborted) => {}
+            }
+        });
+    }
+
+    fn signed_in(&self, session: Session) {
         browser::save_session(&session);
         self.session.set(Some(session));
         self.apply(Event::SignedIn);

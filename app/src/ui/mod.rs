@@ -71,7 +71,9 @@ fn page(ctl: &Controller) -> Html {
         Page::Login => html! {
             <login::LoginPage
                 message={f.login_message.clone()}
-                on_login={ctl.on(|c, session| c.signed_in(session))}
+                error={f.login_error.clone()}
+                busy={f.signing_in}
+                on_submit={ctl.on(|c, (email, password)| c.sign_in(email, password))}
                 on_cancel={ctl.on(|c, ()| c.dismiss_login())}
             />
         },
