@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build-app.sh
-cargo build --release -p signaltrace
+cargo build --release --locked -p signaltrace
 export SIGNALTRACE_BIN="$PWD/target/release/signaltrace"
 export SIGNALTRACE_DIST="$PWD/dist"
 export SIGNALTRACE_DATA="$PWD/data"
