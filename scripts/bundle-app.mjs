@@ -16,6 +16,9 @@
 //                            page starts it by name (app/src/analysis.rs)
 //   snippets/                JS the page's crates bring, if any
 //   data/                    the sample logs, fetched on demand
+//   *.br, *.gz               beside each .wasm, .js and .css over 1 KB: brotli and gzip
+//                            copies that signaltrace serve sends to browsers
+//                            that accept them (other hosts ignore them)
 //
 // HASH is the first 16 hex digits of the file's SHA-256: a hashed name never
 // changes content, so servers may cache it forever (signaltrace serve marks
@@ -25,6 +28,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
 const [stage, dist] = process.argv.slice(2).map((p) => resolve(p));
@@ -87,6 +91,14 @@ const html = template.replace(/[ \t]*<!--[\s\S]*?-->\n/g, '').replace(/\{\{(\w+)
 writeFileSync(join(dist, 'index.html'), html);
 
 const files = readdirSync(dist).filter((f) => f !== 'data' && f !== 'snippets').sort();
+for (const f of files.filter((f) => /\.(wasm|js|css)$/.test(f))) {
+  const bytes = readFileSync(join(dist, f));
+  if (bytes.length < 1024) continue; // not worth a second request header
+  writeFileSync(join(dist, `${f}.br`), brotliCompressSync(bytes, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  }));
+  writeFileSync(join(dist, `${f}.gz`), gzipSync(bytes, { level: 9 }));
+}
 for (const f of files) {
   const bytes = readFileSync(join(dist, f)).length;
   console.log(`  ${String(bytes).padStart(9)}  ${basename(dirname(join(dist, f)))}/${f}`);

@@ -30,7 +30,7 @@ test('every URL in index.html and worker_loader.js is relative and exists', () =
 });
 
 test('hashed names are the first 16 hex digits of the content\'s SHA-256', () => {
-  const hashed = readdirSync(DIST).filter((f) => /-[0-9a-f]{16}(_bg)?\./.test(f));
+  const hashed = readdirSync(DIST).filter((f) => /-[0-9a-f]{16}(_bg)?\.\w+$/.test(f));
   assert.equal(hashed.length, 6, hashed.join(', '));
   for (const f of hashed) {
     const digest = createHash('sha256').update(readFileSync(join(DIST, f))).digest('hex');
