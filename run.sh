@@ -2,7 +2,7 @@
 # The main job: build the browser app and start signaltrace at
 # http://localhost:3000 with the demo account (analyst@tenex.ai / password123).
 # Installs what it needs on first run (Rust wasm target, wasm-bindgen,
-# binaryen, Chromium); later runs only rebuild what changed. Ctrl-C stops the server.
+# binaryen from npm); later runs only rebuild what changed. Ctrl-C stops the server.
 #
 #   ./run.sh                 web app + API on 127.0.0.1:3000
 #   ./run.sh FILE [opts…]    analyze a log file on the command line instead

@@ -7,9 +7,18 @@
 #     with a quick release profile: a build tool's own speed hardly matters,
 #     its install time is a newcomer's first wait
 #   - npm deps of e2e/ (playwright-core, axe-core, binaryen@132.0.0 for wasm-opt)
-#   - Chromium from apt, only when /usr/bin/chromium is missing
+#   - with --browser (the e2e tests): Chromium from apt, when /usr/bin/chromium
+#     is missing. Building and running the app does not need it, so a
+#     newcomer's first ./run.sh does not wait for it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+browser=no
+case "${1:-}" in
+  "") ;;
+  --browser) browser=yes ;;
+  *) echo "usage: scripts/setup-app.sh [--browser]" >&2; exit 2 ;;
+esac
 
 WASM_BINDGEN_VERSION=0.2.130
 
@@ -29,12 +38,13 @@ if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright
   (cd e2e && npm ci --no-audit --no-fund)
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
+if [ "$browser" = yes ] && [ ! -x /usr/bin/chromium ]; then
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update
   $SUDO apt-get install -y chromium
 fi
 
+chromium="$(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"
 echo "setup-app: wasm32 target, $(wasm-bindgen --version), \
-$(e2e/node_modules/.bin/wasm-opt --version), chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"
+$(e2e/node_modules/.bin/wasm-opt --version), chromium ${chromium:-not installed}"
