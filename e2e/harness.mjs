@@ -37,11 +37,19 @@ const MIME = {
   '.json': 'application/json', '.jsonl': 'application/x-ndjson', '.csv': 'text/csv',
 };
 
-/** Serves `dir` as plain static files on 127.0.0.1 (random port). */
-export async function staticServer(dir = DIST) {
+/**
+ * Serves `dir` as plain static files on 127.0.0.1 (random port), under the
+ * URL path `prefix` (e.g. `/tools/signaltrace/`; anything outside it is a 404).
+ */
+export async function staticServer(dir = DIST, prefix = '/') {
   const base = resolve(dir);
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!full.startsWith(prefix)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const path = `/${full.slice(prefix.length)}`;
     let file = normalize(join(base, path));
     if (file !== base && !file.startsWith(base + sep)) {
       res.writeHead(403).end();
@@ -57,7 +65,7 @@ export async function staticServer(dir = DIST) {
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  const url = `http://127.0.0.1:${server.address().port}${prefix}`;
   return { url, close: () => new Promise((ok) => server.close(ok)) };
 }
 

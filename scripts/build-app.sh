@@ -1,12 +1,53 @@
 #!/usr/bin/env bash
-# Builds the release bundle of the browser app into dist/ (static files: serve
-# them from any web server, or with `signaltrace serve --static-dir dist`).
-# wasm-opt comes from npm's binaryen 132, put first on PATH — never Debian's.
+# Builds the browser app into dist/: static files with relative URLs — serve
+# them from any web server, or with `signaltrace serve --static-dir dist`.
+#
+#   scripts/build-app.sh          release bundle: wasm-release profile, wasm-opt -Oz
+#   scripts/build-app.sh --dev    quick bundle for the dev loop: dev profile,
+#                                 no wasm-opt (bigger and slower, builds faster)
+#
+# Steps: cargo builds the two wasm binaries (the page `app`, the Web Worker
+# `worker`); wasm-bindgen writes their JS glue (page: ES module, `--target
+# web`; worker: `--target no-modules`, loaded by importScripts from
+# worker_loader.js); wasm-opt -Oz from npm's binaryen 132 shrinks the wasm
+# (never Debian's binaryen: it breaks Yew bundles); scripts/bundle-app.mjs
+# writes dist/ (hashed names, index.html from app/index.html, data/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+mode=release
+case "${1:-}" in
+  "") ;;
+  --dev) mode=dev ;;
+  *) echo "usage: scripts/build-app.sh [--dev]" >&2; exit 2 ;;
+esac
+
 bash scripts/setup-app.sh
-export PATH="$PWD/e2e/node_modules/.bin:$PATH"
-export TRUNK_SKIP_VERSION_CHECK=true
-trunk build --release "$@"
-echo "build-app: dist/ ready"
-ls -l dist/*.wasm dist/*.js | awk '{printf "  %8d  %s\n", $5, $9}'
+
+target=wasm32-unknown-unknown
+if [ "$mode" = release ]; then profile=wasm-release; else profile=dev; fi
+target_dir="${CARGO_TARGET_DIR:-target}"
+out_dir="$target_dir/$target/$([ "$profile" = dev ] && echo debug || echo "$profile")"
+stage="$target_dir/app-bundle/$mode"
+
+cargo build --locked --profile "$profile" --target "$target" \
+  -p signaltrace-app --bin app --bin worker
+
+rm -rf "$stage"
+bindgen_flags=(--no-typescript)
+[ "$mode" = dev ] && bindgen_flags+=(--debug)
+wasm-bindgen "${bindgen_flags[@]}" --target web --out-dir "$stage/app" "$out_dir/app.wasm"
+wasm-bindgen "${bindgen_flags[@]}" --target no-modules --out-dir "$stage/worker" "$out_dir/worker.wasm"
+
+if [ "$mode" = release ]; then
+  wasm_opt=e2e/node_modules/.bin/wasm-opt
+  for wasm in "$stage/app/app_bg.wasm" "$stage/worker/worker_bg.wasm"; do
+    # The features wasm-bindgen's output uses (Rust's wasm32 defaults).
+    "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+      --enable-multivalue "$wasm" -o "$wasm"
+  done
+fi
+
+node scripts/bundle-app.mjs "$stage" dist
+echo "build-app: dist/ ready ($mode)"

@@ -41,7 +41,11 @@ fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]] ||
     ! command -v wasm-bindgen-test-runner >/dev/null; then
     say "installing wasm-bindgen-cli $wasm_bindgen_version (about 2 minutes)"
-    cargo install --force wasm-bindgen-cli --version "$wasm_bindgen_version"
+    # A quick release profile: the tool's own speed hardly matters, its
+    # install time does (same flags as setup-app.sh).
+    CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+        cargo install --force wasm-bindgen-cli --version "$wasm_bindgen_version"
 fi
 
 npm_ok() {

@@ -5,8 +5,9 @@
 # Server-mode tests start the real `signaltrace serve` on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup-app.sh --browser
 bash scripts/build-app.sh
-cargo build --release -p signaltrace
+cargo build --release --locked -p signaltrace
 export SIGNALTRACE_BIN="$PWD/target/release/signaltrace"
 export SIGNALTRACE_DIST="$PWD/dist"
 export SIGNALTRACE_DATA="$PWD/data"

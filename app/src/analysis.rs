@@ -1,7 +1,7 @@
 //! The page side of in-browser analysis: starts the worker, hands it the
 //! file and the config, and turns its messages into [`WorkerEvent`]s.
-//! Dropping or cancelling an [`AnalysisJob`] terminates the worker, which
-//! frees everything it allocated at once.
+//! Dropping an [`AnalysisWorker`] terminates the worker, which frees
+//! everything it allocated at once. [`crate::job::Job`] is its one user.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -11,7 +11,10 @@ use yew::Callback;
 
 use crate::browser;
 
-/// The loader Trunk writes for the `worker` binary (`data-loader-shim`).
+/// The worker's entry script, which scripts/bundle-app.mjs writes beside
+/// index.html: it `importScripts` the `worker` binary's wasm-bindgen glue
+/// (`--target no-modules`) and starts its wasm. A fixed name, unlike the
+/// content-hashed files it loads.
 const WORKER_SCRIPT: &str = "worker_loader.js";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +32,7 @@ pub enum WorkerEvent {
     Failed(String),
 }
 
-pub struct AnalysisJob {
+pub struct AnalysisWorker {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
@@ -39,7 +42,7 @@ fn field(data: &JsValue, name: &str) -> JsValue {
     Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-impl AnalysisJob {
+impl AnalysisWorker {
     /// Starts a worker for `file`; `events` receives its progress and result.
     pub fn start(
         file: File,
@@ -92,7 +95,7 @@ impl AnalysisJob {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(AnalysisJob {
+        Ok(AnalysisWorker {
             worker,
             _on_message: on_message,
             _on_error: on_error,
@@ -100,7 +103,7 @@ impl AnalysisJob {
     }
 }
 
-impl Drop for AnalysisJob {
+impl Drop for AnalysisWorker {
     fn drop(&mut self) {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);

@@ -1,4 +1,4 @@
-//! The server's HTTP API (DESIGN.md "HTTP"): login and analyze. Errors
+//! The server's HTTP API (docs/DESIGN.md "HTTP"): login and analyze. Errors
 //! arrive as JSON `{"error": "..."}`; a 401 means the session is over.
 
 use js_sys::Reflect;

@@ -1,8 +1,8 @@
 //! Which screen the app shows and what it says, as a pure state machine:
 //! every user action and every worker or server outcome is an [`Event`], and
-//! [`Flow::apply`] is the only place the screen changes. The Yew root feeds
-//! events in (through `use_reducer`) and performs the side effects — worker,
-//! fetches, storage — itself.
+//! [`Flow::apply`] is the only place the screen changes. The app's
+//! controller (`controller.rs`) feeds events in (through `use_reducer`) and
+//! performs the side effects — worker, fetches, storage — itself.
 
 /// Which screen is up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,6 +72,10 @@ pub enum Event {
         on: bool,
         signed_in: bool,
     },
+    /// The sign-in form was sent.
+    SignInStarted,
+    /// The server refused the sign-in, or could not be reached.
+    SignInFailed(String),
     SignedIn,
     /// The analyst left the sign-in page without signing in.
     LoginDismissed {
@@ -92,6 +96,10 @@ pub struct Flow {
     pub error: Option<String>,
     /// What the sign-in page says above the form.
     pub login_message: Option<String>,
+    /// Why the last sign-in failed (sign-in page).
+    pub login_error: Option<String>,
+    /// A sign-in request is in flight.
+    pub signing_in: bool,
     pub progress: Option<Progress>,
     /// A report has been shown and can be returned to.
     pub has_results: bool,
@@ -101,6 +109,7 @@ impl Flow {
     fn show_login(&mut self, message: Option<String>) {
         self.progress = None;
         self.login_message = message;
+        self.login_error = None;
         self.page = Page::Login;
     }
 
@@ -150,8 +159,18 @@ impl Flow {
                     self.show_login(Some(SIGN_IN_NEEDED.into()));
                 }
             }
+            Event::SignInStarted => {
+                self.signing_in = true;
+                self.login_error = None;
+            }
+            Event::SignInFailed(why) => {
+                self.signing_in = false;
+                self.login_error = Some(why);
+            }
             Event::SignedIn => {
+                self.signing_in = false;
                 self.login_message = None;
+                self.login_error = None;
                 self.page = Page::Upload;
             }
             Event::LoginDismissed { signed_in } => {
@@ -159,6 +178,7 @@ impl Flow {
                     self.server_mode = false;
                 }
                 self.login_message = None;
+                self.login_error = None;
                 self.page = Page::Upload;
             }
             Event::SignedOut => {
@@ -279,6 +299,28 @@ mod tests {
             Event::LoginDismissed { signed_in: true },
         ]);
         assert!(f.server_mode, "a signed-in analyst keeps server mode");
+    }
+
+    #[test]
+    fn a_refused_sign_in_says_why_and_a_new_attempt_clears_it() {
+        let f = run([
+            Event::ShowLogin,
+            Event::SignInStarted,
+            Event::SignInFailed("invalid email or password".into()),
+        ]);
+        assert_eq!(f.page, Page::Login);
+        assert!(!f.signing_in);
+        assert_eq!(f.login_error.as_deref(), Some("invalid email or password"));
+        let mut again = f.clone();
+        again.apply(Event::SignInStarted);
+        assert!(again.signing_in);
+        assert_eq!(again.login_error, None);
+        again.apply(Event::SignedIn);
+        assert_eq!((again.page, again.signing_in), (Page::Upload, false));
+        let mut left = f;
+        left.apply(Event::LoginDismissed { signed_in: false });
+        left.apply(Event::ShowLogin);
+        assert_eq!(left.login_error, None, "an old error is not shown again");
     }
 
     #[test]

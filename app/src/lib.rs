@@ -4,26 +4,32 @@
 //!
 //! The page never analyzes anything itself. A file goes:
 //!
-//! 1. [`ui`] (upload page) → [`analysis`] spawns the Web Worker (`bin/worker.rs`,
-//!    running [`worker`]) and posts it the `File` and the settings'
-//!    [`detector::Config`] as JSON;
-//! 2. the worker reads the file in [`worker::CHUNK_BYTES`] slices, pushes each
-//!    into [`detector::Analyzer`], posts progress, then the report JSON;
-//! 3. the page parses the [`detector::Report`] and the results view draws it.
+//! 1. [`ui`] (upload page) hands it to the [`controller`], which asks
+//!    [`job::plan`] what to do: refuse it (type, emptiness, bad settings, no
+//!    session), or run it on an engine with a [`detector::Config`] whose rows
+//!    policy follows the file's size;
+//! 2. `job::Job` runs the plan. Browser engine: [`analysis`] spawns the Web
+//!    Worker (`bin/worker.rs`, running [`worker`]), which reads the file in
+//!    [`worker::CHUNK_BYTES`] slices, pushes each into
+//!    [`detector::Analyzer`] and posts progress, then the report JSON. Server
+//!    engine: [`api`] posts the file to `/api/analyze`;
+//! 3. the job parses the [`detector::Report`] into a [`job::Loaded`], the
+//!    controller feeds the outcome to the [`flow`] state machine, and the
+//!    results view draws it.
 //!
-//! In server mode [`api`] posts the file to `/api/analyze` instead and the same
-//! results view draws the answer.
-//!
-//! The pure modules — [`flow`] (which screen, as a state machine), [`settings`] (the panel's values and the config they
-//! make), [`export`] (CSV of anomalies), [`logs`] (raw-log filter and pages),
-//! [`chart`] (chart geometry) and [`format`] — compile natively and are
-//! unit-tested with `cargo test`; everything touching the browser is wasm32-only.
+//! The pure modules — [`flow`] (which screen, as a state machine), [`job`]
+//! (what an analysis will do), [`settings`] (the panel's values and the
+//! config they make), [`export`] (CSV of anomalies), [`logs`] (raw-log filter
+//! and pages), [`chart`] (chart geometry), [`mod@format`] and [`intake`] —
+//! compile natively and are unit-tested with `cargo test`; everything
+//! touching the browser is wasm32-only.
 
 pub mod chart;
 pub mod export;
 pub mod flow;
 pub mod format;
 pub mod intake;
+pub mod job;
 pub mod logs;
 pub mod settings;
 
@@ -33,6 +39,8 @@ pub mod analysis;
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod controller;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]

@@ -1,4 +1,4 @@
-// Server mode against `signaltrace serve` (contract in DESIGN.md "HTTP"):
+// Server mode against `signaltrace serve` (contract in docs/DESIGN.md "HTTP"):
 // login, analyze on the server, logout, bad password, expired token.
 // The server is part of the product: its absence is a failure, not a skip.
 import assert from 'node:assert/strict';

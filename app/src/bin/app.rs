@@ -10,5 +10,7 @@ fn main() {
 /// in a browser.
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("signaltrace-app is a browser app: build it with `trunk build` (see docs/APP.md)");
+    eprintln!(
+        "signaltrace-app is a browser app: build it with scripts/build-app.sh (see docs/APP.md)"
+    );
 }

@@ -9,5 +9,5 @@ fn main() {
 /// Built natively only so `cargo build --workspace` succeeds.
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("signaltrace-app's worker runs in a browser: build it with `trunk build`");
+    eprintln!("signaltrace-app's worker runs in a browser: build it with scripts/build-app.sh");
 }

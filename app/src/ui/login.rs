@@ -1,15 +1,19 @@
-//! Sign-in for server mode (`POST /api/auth/login`).
+//! Sign-in for server mode: the form. Sending it, and what the server
+//! answers, is the controller's business (`Controller::sign_in`).
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::api::{self, ApiError};
-use crate::browser::Session;
-
 #[derive(Properties, PartialEq)]
 pub struct LoginProps {
+    /// Why the sign-in page is up (e.g. the session ended).
     pub message: Option<String>,
-    pub on_login: Callback<Session>,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    /// A sign-in request is in flight.
+    pub busy: bool,
+    /// The form's email and password.
+    pub on_submit: Callback<(String, String)>,
     pub on_cancel: Callback<()>,
 }
 
@@ -17,17 +21,9 @@ pub struct LoginProps {
 pub fn login_page(p: &LoginProps) -> Html {
     let email = use_node_ref();
     let password = use_node_ref();
-    let error = use_state(|| None::<String>);
-    let busy = use_state(|| false);
 
     let onsubmit = {
-        let (email, password, error, busy, on_login) = (
-            email.clone(),
-            password.clone(),
-            error.clone(),
-            busy.clone(),
-            p.on_login.clone(),
-        );
+        let (email, password, on_submit) = (email.clone(), password.clone(), p.on_submit.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let value = |r: &NodeRef| {
@@ -35,22 +31,7 @@ pub fn login_page(p: &LoginProps) -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            let (em, pw) = (value(&email), value(&password));
-            if em.trim().is_empty() || pw.is_empty() {
-                error.set(Some("Enter your email and password.".into()));
-                return;
-            }
-            busy.set(true);
-            let (error, busy, on_login) = (error.clone(), busy.clone(), on_login.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = api::login(em.trim(), &pw).await;
-                busy.set(false);
-                match result {
-                    Ok(s) => on_login.emit(s),
-                    Err(ApiError::Unauthorized(m)) | Err(ApiError::Failed(m)) => error.set(Some(m)),
-                    Err(ApiError::Aborted) => {}
-                }
-            });
+            on_submit.emit((value(&email), value(&password)));
         })
     };
 
@@ -61,7 +42,7 @@ pub fn login_page(p: &LoginProps) -> Html {
             if let Some(m) = &p.message {
                 <div class="alert alert-info" role="status" data-testid="login-message">{ m.clone() }</div>
             }
-            if let Some(e) = &*error {
+            if let Some(e) = &p.error {
                 <div class="alert alert-error" role="alert" data-testid="login-error">{ e.clone() }</div>
             }
             <form {onsubmit} novalidate=true>
@@ -74,8 +55,8 @@ pub fn login_page(p: &LoginProps) -> Html {
                     <input id="login-password" ref={password} type="password" autocomplete="current-password" required=true />
                 </div>
                 <div class="form-actions">
-                    <button class="btn btn-primary" type="submit" disabled={*busy} data-testid="login-submit">
-                        { if *busy { "Signing in…" } else { "Sign in" } }
+                    <button class="btn btn-primary" type="submit" disabled={p.busy} data-testid="login-submit">
+                        { if p.busy { "Signing in…" } else { "Sign in" } }
                     </button>
                     <button class="btn btn-ghost" type="button" onclick={p.on_cancel.reform(|_| ())}>{"Back to in-browser analysis"}</button>
                 </div>

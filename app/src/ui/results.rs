@@ -558,7 +558,8 @@ fn log_table(p: &SectionProps) -> Html {
             if r.logs.is_none() {
                 <p class="empty" data-testid="no-rows">{ format!("No raw rows: files over {} MB are analyzed without keeping rows, so memory stays bounded. Every event was analyzed.", crate::settings::ANOMALOUS_LOGS_MAX_BYTES / (1024 * 1024)) }</p>
             } else {
-                <div class="table-wrap">
+                // Scrolls on its own: focusable so keyboard users can scroll it.
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Raw log rows">
                     <table class="table logs">
                         <thead><tr>
                             <th scope="col">{"Time (UTC)"}</th>

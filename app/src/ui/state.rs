@@ -2,22 +2,8 @@
 
 use std::rc::Rc;
 
-use detector::Report;
-
 pub use crate::flow::{Engine, Page, Progress};
-
-/// A finished analysis: the parsed report and its JSON exactly as produced
-/// (the JSON export hands that text out unchanged).
-#[derive(Debug)]
-pub struct Loaded {
-    pub report: Report,
-    pub json: String,
-    pub engine: Engine,
-    pub file_size: f64,
-    pub elapsed_ms: f64,
-    /// The worker's wasm memory at the end (browser analysis only).
-    pub worker_memory: Option<f64>,
-}
+pub use crate::job::Loaded;
 
 /// Shared handle to a [`Loaded`]; equal only to itself, so views re-render
 /// when a new analysis arrives and not otherwise.

@@ -71,27 +71,6 @@ pub fn upload_page(p: &UploadProps) -> Html {
             }
         })
     };
-    let samples = SAMPLE_FILES.iter().map(|name| {
-        let on_sample = p.on_sample.clone();
-        let n = name.to_string();
-        html! {
-            <li>
-                <button class="sample" data-sample={*name} onclick={Callback::from(move |_| on_sample.emit(n.clone()))}>
-                    <span class="sample-name">{ *name }</span>
-                    <span class="sample-desc">{ sample_description(name) }</span>
-                </button>
-            </li>
-        }
-    });
-
-    let toggle_server = {
-        let cb = p.on_server_mode.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            cb.emit(input.checked());
-        })
-    };
-
     html! {
         <div class="upload-layout">
             <section class="panel upload-main" aria-labelledby="upload-title">
@@ -136,44 +115,78 @@ pub fn upload_page(p: &UploadProps) -> Html {
                     data-testid="file-input"
                     onchange={on_change}
                 />
-                <div class="engine-row">
-                    <label class="switch">
-                        <input type="checkbox" role="switch" data-testid="server-switch"
-                            checked={p.server_mode} onchange={toggle_server} />
-                        <span class="switch-track" aria-hidden="true"></span>
-                        <span>{"Analyze on the server"}</span>
-                    </label>
-                    <span class="hint">
-                        { if p.server_mode {
-                            if p.signed_in { "Files are uploaded to the signaltrace server you are signed in to." }
-                            else { "Sign in required." }
-                          } else {
-                            "Default: analysis runs in this tab, in a background worker. Nothing is uploaded."
-                          } }
-                    </span>
-                </div>
+                { engine_row(p.server_mode, p.signed_in, &p.on_server_mode) }
                 if p.has_results {
                     <button class="btn btn-ghost" onclick={p.on_show_results.reform(|_| ())}>{"← Back to the last results"}</button>
                 }
                 <h2 class="section-title">{"Try a sample"}</h2>
-                <ul class="samples">{ for samples }</ul>
+                { samples(&p.on_sample) }
                 <h2 class="section-title">{"How signaltrace decides"}</h2>
-                <div class="method-grid">
-                    <div class="method">
-                        <h3>{"Behaviour per client"}</h3>
-                        <p>{"Events are grouped by client IP (or user). Each gets five features: peak requests per minute, deny rate, bytes transferred, distinct hosts and off-hours share."}</p>
-                    </div>
-                    <div class="method">
-                        <h3>{"Threshold rules"}</h3>
-                        <p>{"High Burst, High Deny Rate, Extreme Data Transfer, High Unique Hosts and High Off-Hours Activity fire at the thresholds set on the right."}</p>
-                    </div>
-                    <div class="method">
-                        <h3>{"Isolation Forest"}</h3>
-                        <p>{"With 20 or more clients, a seeded Isolation Forest scores how easily each one is isolated; the rarest are statistical outliers. Rules and score set severity and confidence."}</p>
-                    </div>
-                </div>
+                { method_notes() }
             </section>
             <SettingsPanel settings={p.settings.clone()} on_change={p.on_settings.clone()} on_reset={p.on_reset_settings.clone()} />
+        </div>
+    }
+}
+
+/// The in-browser / server switch and what it means right now.
+fn engine_row(server_mode: bool, signed_in: bool, on_server_mode: &Callback<bool>) -> Html {
+    let toggle = on_server_mode.reform(|e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        input.checked()
+    });
+    let hint = match (server_mode, signed_in) {
+        (true, true) => "Files are uploaded to the signaltrace server you are signed in to.",
+        (true, false) => "Sign in required.",
+        (false, _) => {
+            "Default: analysis runs in this tab, in a background worker. Nothing is uploaded."
+        }
+    };
+    html! {
+        <div class="engine-row">
+            <label class="switch">
+                <input type="checkbox" role="switch" data-testid="server-switch"
+                    checked={server_mode} onchange={toggle} />
+                <span class="switch-track" aria-hidden="true"></span>
+                <span>{"Analyze on the server"}</span>
+            </label>
+            <span class="hint">{ hint }</span>
+        </div>
+    }
+}
+
+/// A button for each bundled sample (fetched from `data/` on click).
+fn samples(on_sample: &Callback<String>) -> Html {
+    let items = SAMPLE_FILES.iter().map(|name| {
+        let pick = on_sample.reform(move |_: MouseEvent| name.to_string());
+        html! {
+            <li>
+                <button class="sample" data-sample={*name} onclick={pick}>
+                    <span class="sample-name">{ *name }</span>
+                    <span class="sample-desc">{ sample_description(name) }</span>
+                </button>
+            </li>
+        }
+    });
+    html! { <ul class="samples">{ for items }</ul> }
+}
+
+/// How detection works, in three short notes.
+fn method_notes() -> Html {
+    html! {
+        <div class="method-grid">
+            <div class="method">
+                <h3>{"Behaviour per client"}</h3>
+                <p>{"Events are grouped by client IP (or user). Each gets five features: peak requests per minute, deny rate, bytes transferred, distinct hosts and off-hours share."}</p>
+            </div>
+            <div class="method">
+                <h3>{"Threshold rules"}</h3>
+                <p>{"High Burst, High Deny Rate, Extreme Data Transfer, High Unique Hosts and High Off-Hours Activity fire at the thresholds set on the right."}</p>
+            </div>
+            <div class="method">
+                <h3>{"Isolation Forest"}</h3>
+                <p>{"With 20 or more clients, a seeded Isolation Forest scores how easily each one is isolated; the rarest are statistical outliers. Rules and score set severity and confidence."}</p>
+            </div>
         </div>
     }
 }
