@@ -14,13 +14,6 @@ use std::path::{Path, PathBuf};
 /// Longest function allowed, counted from its `fn` line to its closing brace.
 const MAX_FN_LINES: usize = 120;
 
-/// Functions over the limit in files that other branches are restructuring
-/// at the time of writing (issue 9's server and app sides). Each entry is
-/// `path:function`; the check fails when one of them is fixed but still
-/// listed, so that this list only shrinks. Empty it when the branches merge.
-const KNOWN_LONG_FUNCTIONS: &[&str] =
-    &["app/src/ui/mod.rs:app", "app/src/ui/upload.rs:upload_page"];
-
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -224,7 +217,6 @@ fn no_non_test_function_is_longer_than_120_lines() {
         rust_files(&root.join(dir), &mut files);
     }
     let mut too_long = Vec::new();
-    let mut known_seen = BTreeSet::new();
     for file in &files {
         let rel = file
             .strip_prefix(&root)
@@ -236,26 +228,13 @@ fn no_non_test_function_is_longer_than_120_lines() {
             if lines <= MAX_FN_LINES {
                 continue;
             }
-            let key = format!("{rel}:{name}");
-            if KNOWN_LONG_FUNCTIONS.contains(&key.as_str()) {
-                known_seen.insert(key);
-            } else {
-                too_long.push(format!("{key} has {lines} lines"));
-            }
+            too_long.push(format!("{rel}:{name} has {lines} lines"));
         }
     }
     assert!(
         too_long.is_empty(),
         "functions longer than {MAX_FN_LINES} lines:\n{}",
         too_long.join("\n")
-    );
-    let fixed: Vec<_> = KNOWN_LONG_FUNCTIONS
-        .iter()
-        .filter(|k| !known_seen.contains(**k))
-        .collect();
-    assert!(
-        fixed.is_empty(),
-        "no longer too long (or gone): remove from KNOWN_LONG_FUNCTIONS: {fixed:?}"
     );
 }
 

@@ -224,7 +224,7 @@ fn timeouts(token: &str) -> Vec<(&'static str, &'static str, Response)> {
     out
 }
 
-/// A fake Trunk bundle: index.html with an inline module script, hashed
+/// A fake app bundle: index.html with an inline module script, hashed
 /// js/wasm, and a plain file.
 fn bundle_dir(test: &str) -> TempDir {
     let tmp = TempDir::new(&format!("dist-{test}"));
@@ -427,7 +427,7 @@ fn without_a_bundle_a_placeholder_page_explains_how_to_build_it() {
     let r = server.get("/");
     assert_eq!(r.status, 200);
     assert!(r.text().contains("not built"));
-    assert!(r.text().contains("trunk build"));
+    assert!(r.text().contains("scripts/build-app.sh"));
     assert_eq!(server.get("/results").status, 404);
     assert_eq!(server.get("/api/health").status, 200);
 }

@@ -3,7 +3,7 @@
 //!
 //! `index.html` is read once at start: it is served for `/` and for every
 //! extension-less path the app's router may own, and the hashes of its
-//! inline scripts (Trunk writes one to load the wasm module) go into the CSP,
+//! inline scripts (the bundle has one that loads the wasm module) go into the CSP,
 //! so no `'unsafe-inline'` is needed for scripts. Rebuilding the app therefore
 //! needs a server restart.
 
@@ -34,7 +34,7 @@ const NOT_BUILT_PAGE: &str = r#"<!doctype html>
 <p>The web app bundle is not built, so there is nothing to show here yet.
 The HTTP API works: <a href="/api/health">/api/health</a>,
 <a href="/api/openapi.json">/api/openapi.json</a>.</p>
-<p>Build the app with <code>trunk build --release</code> (it writes <code>dist/</code>),
+<p>Build the app with <code>scripts/build-app.sh</code> (it writes <code>dist/</code>),
 then restart <code>signaltrace serve</code>, or point <code>--static-dir</code> at the bundle.</p>
 </body></html>
 "#;
@@ -162,7 +162,7 @@ async fn cache_control(req: Request, next: Next) -> Response {
     response
 }
 
-/// True for Trunk's content-hashed names, e.g. `app-1a2b3c4d5e6f7a8b_bg.wasm`
+/// True for the bundle's content-hashed names, e.g. `app-1a2b3c4d5e6f7a8b_bg.wasm`
 /// or `style-0f9e8d7c6b5a4321.css`: a `-`-separated part of the stem made of
 /// at least 8 lower-case hex digits.
 pub fn is_hashed_asset(path: &str) -> bool {
@@ -207,7 +207,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn trunk_hashed_names_are_immutable() {
+    fn content_hashed_names_are_immutable() {
         assert!(is_hashed_asset("/signaltrace-app-3f1c2a9b8e7d6c5b_bg.wasm"));
         assert!(is_hashed_asset("/signaltrace-app-3f1c2a9b8e7d6c5b.js"));
         assert!(is_hashed_asset("/assets/style-0f9e8d7c6b5a4321.css"));

@@ -70,7 +70,7 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:3000")]
     addr: SocketAddr,
-    /// The app bundle (Trunk's output).
+    /// The app bundle (`scripts/build-app.sh` writes it).
     #[arg(long, value_name = "DIR", default_value = "dist")]
     static_dir: PathBuf,
     /// Users file (TOML, `[[users]] email, password_hash`); without it the
