@@ -179,6 +179,9 @@ impl Default for ForestConfig {
     }
 }
 
+/// 64 GiB: about 170 million proxy-log lines, a few days of a busy proxy.
+pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 64 << 30;
+
 /// Limits on input lines.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -192,6 +195,10 @@ pub struct InputConfig {
     pub max_reported_errors: usize,
     /// Turn any rejected line into an error for the whole input.
     pub strict: bool,
+    /// A gzip or zstd input that decompresses past this many bytes is an
+    /// error (a decompression bomb costs bounded work). Plain input is not
+    /// limited.
+    pub max_decompressed_bytes: u64,
 }
 
 impl Default for InputConfig {
@@ -201,6 +208,7 @@ impl Default for InputConfig {
             max_line_bytes: 1 << 20,
             max_reported_errors: 100,
             strict: false,
+            max_decompressed_bytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
         }
     }
 }
@@ -374,6 +382,11 @@ impl Config {
             i.max_reported_errors <= 1_000_000,
             "input.max_reported_errors",
             "at most 1000000",
+        )?;
+        check(
+            i.max_decompressed_bytes >= 1 << 20,
+            "input.max_decompressed_bytes",
+            "at least 1048576",
         )?;
         Ok(allowlist)
     }

@@ -9,6 +9,7 @@
 //! `partial` adds the events up.
 
 pub(crate) mod csv;
+pub(crate) mod decompress;
 pub(crate) mod event;
 pub(crate) mod json;
 pub(crate) mod jsonl;
