@@ -8,7 +8,12 @@ use std::path::Path;
 use detector::{Analyzer, Config, Error};
 
 fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../data").join(name)).unwrap()
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../data")
+            .join(name),
+    )
+    .unwrap()
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -40,7 +45,11 @@ fn gzip_and_zstd_files_give_the_plain_files_report() {
         let expected = report(&plain, 1 << 20, 1, &config).unwrap();
         for packed in [gzip(&plain), zstd(&plain)] {
             for (chunk, threads) in [(1 << 20, 1), (4093, 1), (777, 2), (1 << 20, 2)] {
-                assert_eq!(report(&packed, chunk, threads, &config).unwrap(), expected, "{name}");
+                assert_eq!(
+                    report(&packed, chunk, threads, &config).unwrap(),
+                    expected,
+                    "{name}"
+                );
             }
         }
     }
@@ -68,7 +77,10 @@ fn a_truncated_archive_is_one_error_naming_the_file() {
         let err = report(cut, 4096, 1, &Config::default()).unwrap_err();
         let text = err.to_string();
         assert!(matches!(err, Error::Compressed { .. }), "{text}");
-        assert!(text.starts_with("access.log: corrupt or truncated "), "{text}");
+        assert!(
+            text.starts_with("access.log: corrupt or truncated "),
+            "{text}"
+        );
     }
 }
 
@@ -76,13 +88,19 @@ fn a_truncated_archive_is_one_error_naming_the_file() {
 fn a_decompression_bomb_stops_at_the_configured_limit() {
     let mut line = br#"{"time":"2026-02-14T10:02:15Z","clientip":"10.0.0.1","url":"https://a.example/","action":"ALLOW","responsesize":1}"#.to_vec();
     line.push(b'\n');
-    let plain: Vec<u8> = line.iter().copied().cycle().take(line.len() * 40_000).collect();
+    let plain: Vec<u8> = line
+        .iter()
+        .copied()
+        .cycle()
+        .take(line.len() * 40_000)
+        .collect();
     let mut config = Config::default();
     config.input.max_decompressed_bytes = 1 << 20;
     for packed in [gzip(&plain), zstd(&plain)] {
         let err = report(&packed, 1 << 16, 1, &config).unwrap_err();
         assert!(
-            err.to_string().contains("decompresses to more than 1048576 bytes"),
+            err.to_string()
+                .contains("decompresses to more than 1048576 bytes"),
             "{err}"
         );
     }

@@ -53,10 +53,7 @@ impl Compression {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
     /// The data is not valid for its container, or ends early.
-    Corrupt {
-        format: Compression,
-        reason: String,
-    },
+    Corrupt { format: Compression, reason: String },
     /// The file decompressed past the configured limit.
     TooLarge { format: Compression, limit: u64 },
 }
@@ -516,7 +513,13 @@ mod tests {
         for packed in [gzip(&zeros), zstd(&zeros)] {
             assert!(packed.len() < 50_000);
             let err = decode(&[&packed], 1_000_000).unwrap_err();
-            assert!(matches!(err, DecodeError::TooLarge { limit: 1_000_000, .. }));
+            assert!(matches!(
+                err,
+                DecodeError::TooLarge {
+                    limit: 1_000_000,
+                    ..
+                }
+            ));
             assert!(decode(&[&packed], 5_000_000).is_ok());
         }
     }

@@ -98,7 +98,9 @@ fn slow_host(url: &str) -> Result<String, &'static str> {
         url::ParseError::InvalidPort => "url has an invalid port",
         url::ParseError::InvalidIpv4Address => "url has an invalid IPv4 address",
         url::ParseError::InvalidIpv6Address => "url has an invalid IPv6 address",
-        url::ParseError::InvalidDomainCharacter => "url host contains a character not allowed in a host name",
+        url::ParseError::InvalidDomainCharacter => {
+            "url host contains a character not allowed in a host name"
+        }
         url::ParseError::IdnaError => "url host is not a valid international domain name",
         _ => "url could not be parsed",
     })?;
@@ -110,7 +112,10 @@ fn slow_host(url: &str) -> Result<String, &'static str> {
     if host.is_empty() {
         return Err("url has no host");
     }
-    if host.bytes().any(|c| c.is_ascii_whitespace() || c.is_ascii_control()) {
+    if host
+        .bytes()
+        .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
+    {
         return Err("url host contains whitespace or control characters");
     }
     Ok(host.to_lowercase())
@@ -154,7 +159,10 @@ mod tests {
             assert_eq!(fast_host(url).ok().flatten(), None, "{url}");
             assert_eq!(url_host(url).unwrap(), host, "{url}");
         }
-        assert_eq!(url_host("https://xn--bcher-kva.example/").unwrap(), "xn--bcher-kva.example");
+        assert_eq!(
+            url_host("https://xn--bcher-kva.example/").unwrap(),
+            "xn--bcher-kva.example"
+        );
     }
 
     #[test]
@@ -191,7 +199,10 @@ mod tests {
             )
                 .prop_map(|(scheme, userinfo, host, port, rest)| {
                     let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-                    format!("{scheme}://{}{host}{port}{rest}", userinfo.unwrap_or_default())
+                    format!(
+                        "{scheme}://{}{host}{port}{rest}",
+                        userinfo.unwrap_or_default()
+                    )
                 })
         }
 
