@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use crate::allowlist::Allowlist;
 use crate::assemble;
-use crate::config::Config;
+use crate::clock::Clock;
+use crate::config::{Config, Validated};
 use crate::error::Error;
 use crate::ingest::decompress::{Compression, Decoder};
 use crate::ingest::sniff::sniff;
@@ -92,6 +93,8 @@ pub struct Analyzer {
     config: Arc<Config>,
     /// Parsed once, by config validation.
     allowlist: Allowlist,
+    /// The time format and zone, parsed once by config validation.
+    clock: Clock,
     filename: Option<String>,
     carry: Vec<u8>,
     /// Inside an over-long line that was already rejected.
@@ -118,11 +121,12 @@ const INFLATED_BLOCK: usize = 4 << 20;
 impl Analyzer {
     /// A single-threaded analyzer. The config is validated here.
     pub fn new(config: Config) -> Result<Self, Error> {
-        let allowlist = config.validated()?;
+        let Validated { allowlist, clock } = config.validated()?;
         let limit = config.input.max_decompressed_bytes;
         Ok(Analyzer {
             config: Arc::new(config),
             allowlist,
+            clock,
             filename: None,
             carry: Vec::new(),
             discarding: false,
@@ -316,6 +320,7 @@ impl Analyzer {
                 let ctx = Arc::new(Context {
                     schema: sniffed.schema,
                     entity: sniffed.entity,
+                    clock: self.clock.clone(),
                     config: Arc::clone(&self.config),
                 });
                 self.ctx = Some(Arc::clone(&ctx));
