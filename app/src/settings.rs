@@ -170,6 +170,7 @@ impl Settings {
                 start_hour: self.off_hours_start,
                 end_hour: self.off_hours_end,
                 utc_offset_minutes: self.utc_offset_minutes,
+                timezone: None,
             },
             logs,
             allowlist: self.allowlist_entries(),

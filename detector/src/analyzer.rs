@@ -15,8 +15,10 @@ use std::sync::Arc;
 
 use crate::allowlist::Allowlist;
 use crate::assemble;
-use crate::config::Config;
+use crate::clock::Clock;
+use crate::config::{Config, Validated};
 use crate::error::Error;
+use crate::ingest::decompress::{Compression, Decoder};
 use crate::ingest::sniff::sniff;
 use crate::partial::{Context, Partial};
 use crate::report::Report;
@@ -91,6 +93,8 @@ pub struct Analyzer {
     config: Arc<Config>,
     /// Parsed once, by config validation.
     allowlist: Allowlist,
+    /// The time format and zone, parsed once by config validation.
+    clock: Clock,
     filename: Option<String>,
     carry: Vec<u8>,
     /// Inside an over-long line that was already rejected.
@@ -104,15 +108,25 @@ pub struct Analyzer {
     threads: usize,
     #[cfg(not(target_arch = "wasm32"))]
     pool: Option<pool::Pool>,
+    /// Undoes gzip or zstd before framing; `None` only while it runs.
+    decoder: Option<Decoder>,
+    /// Decompressed bytes waiting to be framed as one block.
+    inflated: Vec<u8>,
 }
+
+/// Decompressed bytes are framed in blocks of this size (the size the CLI
+/// and server push), so worker threads get whole blocks.
+const INFLATED_BLOCK: usize = 4 << 20;
 
 impl Analyzer {
     /// A single-threaded analyzer. The config is validated here.
     pub fn new(config: Config) -> Result<Self, Error> {
-        let allowlist = config.validated()?;
+        let Validated { allowlist, clock } = config.validated()?;
+        let limit = config.input.max_decompressed_bytes;
         Ok(Analyzer {
             config: Arc::new(config),
             allowlist,
+            clock,
             filename: None,
             carry: Vec::new(),
             discarding: false,
@@ -124,6 +138,8 @@ impl Analyzer {
             threads: 1,
             #[cfg(not(target_arch = "wasm32"))]
             pool: None,
+            decoder: Some(Decoder::new(limit)),
+            inflated: Vec::new(),
         })
     }
 
@@ -169,6 +185,62 @@ impl Analyzer {
             return Err(e.clone());
         }
         self.bytes_seen += data.len() as u64;
+        let Some(mut decoder) = self.decoder.take() else {
+            return Ok(());
+        };
+        if decoder.compression() == Some(Compression::None) {
+            // Plain input: whatever the first push left behind goes first.
+            self.frame_inflated();
+            self.frame(data, owned);
+        } else {
+            let decoded = decoder.push(data, &mut |piece| self.inflate(piece));
+            self.decoded(decoded);
+        }
+        self.decoder = Some(decoder);
+        self.status()
+    }
+
+    fn status(&self) -> Result<(), Error> {
+        match &self.fatal {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Collects decompressed bytes into blocks for [`Analyzer::frame`].
+    fn inflate(&mut self, piece: &[u8]) {
+        self.inflated.extend_from_slice(piece);
+        if self.inflated.len() >= INFLATED_BLOCK {
+            self.frame_inflated();
+        }
+    }
+
+    fn frame_inflated(&mut self) {
+        if self.inflated.is_empty() || self.fatal.is_some() {
+            return;
+        }
+        let buf = Arc::new(std::mem::replace(
+            &mut self.inflated,
+            Vec::with_capacity(INFLATED_BLOCK + (256 << 10)),
+        ));
+        self.frame(&Arc::clone(&buf), Some(buf));
+    }
+
+    /// A decoding error ends the analysis, naming the input.
+    fn decoded(&mut self, result: Result<(), crate::ingest::decompress::DecodeError>) {
+        if let Err(e) = result {
+            self.fatal.get_or_insert(Error::Compressed {
+                file: self.filename.clone(),
+                reason: e.to_string(),
+            });
+        }
+    }
+
+    /// Frames plain bytes into lines.
+    fn frame(&mut self, data: &[u8], owned: Option<Arc<Vec<u8>>>) {
+        if self.fatal.is_some() {
+            return;
+        }
         let body_start = self.complete_carry(data);
         let rest = &data[body_start..];
         match memchr::memrchr(b'\n', rest) {
@@ -178,10 +250,6 @@ impl Analyzer {
                 self.body(data, body_start..body_end, owned);
                 self.extend_carry(&data[body_end..]);
             }
-        }
-        match &self.fatal {
-            Some(e) => Err(e.clone()),
-            None => Ok(()),
         }
     }
 
@@ -252,6 +320,7 @@ impl Analyzer {
                 let ctx = Arc::new(Context {
                     schema: sniffed.schema,
                     entity: sniffed.entity,
+                    clock: self.clock.clone(),
                     config: Arc::clone(&self.config),
                 });
                 self.ctx = Some(Arc::clone(&ctx));
@@ -308,6 +377,11 @@ impl Analyzer {
 
     /// Ends the input and builds the report.
     pub fn finish(mut self) -> Result<Report, Error> {
+        if let Some(mut decoder) = self.decoder.take() {
+            let decoded = decoder.finish(&mut |piece| self.inflate(piece));
+            self.decoded(decoded);
+            self.frame_inflated();
+        }
         if let Some(e) = self.fatal.take() {
             return Err(e);
         }

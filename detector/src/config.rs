@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::allowlist::Allowlist;
+use crate::clock::{Clock, TimeFormat, Zone};
 use crate::error::Error;
 use crate::names::named;
 
@@ -119,6 +120,10 @@ pub struct OffHours {
     pub start_hour: u32,
     pub end_hour: u32,
     pub utc_offset_minutes: i32,
+    /// An IANA time zone (`Europe/Berlin`) whose daylight-saving rules
+    /// decide local time; replaces `utc_offset_minutes` when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 impl Default for OffHours {
@@ -127,6 +132,7 @@ impl Default for OffHours {
             start_hour: 0,
             end_hour: 5,
             utc_offset_minutes: 0,
+            timezone: None,
         }
     }
 }
@@ -179,6 +185,9 @@ impl Default for ForestConfig {
     }
 }
 
+/// 64 GiB: about 170 million proxy-log lines, a few days of a busy proxy.
+pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 64 << 30;
+
 /// Limits on input lines.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -192,6 +201,14 @@ pub struct InputConfig {
     pub max_reported_errors: usize,
     /// Turn any rejected line into an error for the whole input.
     pub strict: bool,
+    /// How times are written: `rfc3339`, `epoch_s`, `epoch_ms`, `epoch_us`,
+    /// or a strftime pattern (`%d/%m/%Y %H:%M:%S`); a pattern without a
+    /// zone is read in the off-hours time zone.
+    pub time_format: String,
+    /// A gzip or zstd input that decompresses past this many bytes is an
+    /// error (a decompression bomb costs bounded work). Plain input is not
+    /// limited.
+    pub max_decompressed_bytes: u64,
 }
 
 impl Default for InputConfig {
@@ -201,6 +218,8 @@ impl Default for InputConfig {
             max_line_bytes: 1 << 20,
             max_reported_errors: 100,
             strict: false,
+            time_format: "rfc3339".to_owned(),
+            max_decompressed_bytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
         }
     }
 }
@@ -261,6 +280,12 @@ pub struct Config {
     pub pseudonymize: Option<String>,
 }
 
+/// What validating a config parsed, kept for the analysis.
+pub(crate) struct Validated {
+    pub allowlist: Allowlist,
+    pub clock: Clock,
+}
+
 fn check(ok: bool, field: &str, allowed: &str) -> Result<(), Error> {
     if ok {
         Ok(())
@@ -287,9 +312,9 @@ impl Config {
         self.validated().map(drop)
     }
 
-    /// [`Config::validate`], keeping what validation parsed: the allowlist
-    /// the analysis then uses.
-    pub(crate) fn validated(&self) -> Result<Allowlist, Error> {
+    /// [`Config::validate`], keeping what validation parsed (the allowlist,
+    /// the time format and zone) for the analysis to use.
+    pub(crate) fn validated(&self) -> Result<Validated, Error> {
         let r = &self.rules;
         check(
             r.burst_requests_per_minute >= 1,
@@ -375,7 +400,32 @@ impl Config {
             "input.max_reported_errors",
             "at most 1000000",
         )?;
-        Ok(allowlist)
+        check(
+            i.max_decompressed_bytes >= 1 << 20,
+            "input.max_decompressed_bytes",
+            "at least 1048576",
+        )?;
+        let format = i
+            .time_format
+            .parse::<TimeFormat>()
+            .map_err(|e| Error::InvalidConfig(format!("`input.time_format`: {e}")))?;
+        let zone = match &self.off_hours.timezone {
+            Some(name) => match name.parse::<Zone>() {
+                Ok(zone @ Zone::Named(_)) => zone,
+                Ok(_) => {
+                    return Err(Error::InvalidConfig(format!(
+                        "`off_hours.timezone` must be an IANA name such as Europe/Berlin; \
+                         for a fixed offset like {name} use `off_hours.utc_offset_minutes`"
+                    )))
+                }
+                Err(e) => return Err(Error::InvalidConfig(format!("`off_hours.timezone`: {e}"))),
+            },
+            None => Zone::Fixed(self.off_hours.utc_offset_minutes),
+        };
+        Ok(Validated {
+            allowlist,
+            clock: Clock { format, zone },
+        })
     }
 }
 
@@ -416,6 +466,7 @@ mod tests {
             start_hour: 22,
             end_hour: 6,
             utc_offset_minutes: 0,
+            timezone: None,
         };
         assert!(w.contains(23 * 3600));
         assert!(w.contains(5 * 3600 + 3599));

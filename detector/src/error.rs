@@ -24,6 +24,13 @@ pub enum Error {
     BadHeader(String),
     /// An option out of range or a config document that does not parse.
     InvalidConfig(String),
+    /// A gzip or zstd input that is corrupt, truncated, or decompresses
+    /// past `input.max_decompressed_bytes`.
+    Compressed {
+        /// The input's name, when the front end gave one.
+        file: Option<String>,
+        reason: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -47,6 +54,10 @@ impl fmt::Display for Error {
             }
             Error::BadHeader(why) => write!(f, "unusable CSV header: {why}"),
             Error::InvalidConfig(why) => write!(f, "invalid config: {why}"),
+            Error::Compressed { file, reason } => match file {
+                Some(file) => write!(f, "{file}: {reason}"),
+                None => write!(f, "{reason}"),
+            },
         }
     }
 }

@@ -43,6 +43,7 @@
 mod allowlist;
 mod analyzer;
 mod assemble;
+mod clock;
 pub mod config;
 mod error;
 pub mod export;

@@ -10,19 +10,21 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use crate::clock::Clock;
 use crate::config::{Config, EntityField, LogsMode};
 use crate::error::Error;
 use crate::features::EntityAccumulator;
 use crate::ingest::event::{Action, RejectKind, Rejection};
 use crate::ingest::line::{self, Line};
 use crate::ingest::Schema;
-use crate::time::{self, Nanos, NANOS_PER_MINUTE};
+use crate::time::{Nanos, NANOS_PER_MINUTE};
 
 /// What every worker needs to read lines: fixed once the format is known.
 #[derive(Debug)]
 pub(crate) struct Context {
     pub schema: Schema,
     pub entity: EntityField,
+    pub clock: Clock,
     pub config: Arc<Config>,
 }
 
@@ -117,7 +119,8 @@ impl Partial {
         let Some(content) = self.prelude(line_no, raw, config) else {
             return;
         };
-        let parsed = line::text(content).and_then(|text| ctx.schema.parse(text, ctx.entity));
+        let parsed =
+            line::text(content).and_then(|text| ctx.schema.parse(text, ctx.entity, &ctx.clock));
         match parsed {
             Ok(ev) => {
                 self.accepted += 1;
@@ -130,7 +133,7 @@ impl Partial {
                     .per_minute
                     .entry(t.div_euclid(NANOS_PER_MINUTE))
                     .or_insert(0) += 1;
-                let sod = time::second_of_day(t, config.off_hours.utc_offset_minutes);
+                let sod = ctx.clock.zone.second_of_day(t);
                 self.per_hour[(sod / 3600) as usize] += 1;
                 let off = config.off_hours.contains(sod);
                 let denied = ev.action == Action::Deny;

@@ -186,6 +186,17 @@ pub fn second_of_day(t: Nanos, utc_offset_minutes: i32) -> i64 {
     local.rem_euclid(86_400)
 }
 
+/// Accepts an instant within the supported years (see the module docs).
+pub fn check_range(t: Nanos) -> Result<(), &'static str> {
+    let first = days_from_civil(MIN_YEAR, 1, 1) * 86_400 * NANOS_PER_SEC;
+    let end = days_from_civil(MAX_YEAR + 1, 1, 1).saturating_mul(86_400 * NANOS_PER_SEC);
+    if (first..end).contains(&t) {
+        Ok(())
+    } else {
+        Err("year out of supported range 1678-2261")
+    }
+}
+
 /// Whole days since the epoch, used by the generator to lay out dates.
 pub fn epoch_day(year: i64, month: i64, day: i64) -> i64 {
     days_from_civil(year, month, day)

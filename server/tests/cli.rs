@@ -388,3 +388,85 @@ fn exports_go_to_stdout_or_a_file() {
     assert!(md.starts_with("# signaltrace incident summary: insider_sample.csv"));
     assert!(md.contains("### Critical oscar.novak"));
 }
+
+/// Compresses `src` with a real command-line tool into `dst`.
+fn compress_with(tool: &str, args: &[&str], src: &Path, dst: &Path) {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(src)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} is needed for this test: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(dst, out.stdout).unwrap();
+}
+
+#[test]
+fn gzip_and_zstd_files_give_the_plain_files_report() {
+    let dir = scratch("compressed");
+    for name in ["anomalous_exfiltration.jsonl", "insider_sample.csv"] {
+        let plain = data(name);
+        let mut expected = json(&run(&["analyze", plain.to_str().unwrap()]));
+        expected["filename"] = serde_json::Value::Null;
+        let gz = dir.join(format!("{name}.gz"));
+        let zst = dir.join(format!("{name}.zst"));
+        // Two gzip members, as `cat a.gz b.gz` or log rotation makes.
+        compress_with("gzip", &["-c"], &plain, &gz);
+        let text = std::fs::read(&plain).unwrap();
+        let cut = text.len() / 2
+            + text[text.len() / 2..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap()
+            + 1;
+        let (head, tail) = (dir.join("head"), dir.join("tail"));
+        std::fs::write(&head, &text[..cut]).unwrap();
+        std::fs::write(&tail, &text[cut..]).unwrap();
+        compress_with("gzip", &["-c"], &head, &gz);
+        compress_with("gzip", &["-c"], &tail, &dir.join("tail.gz"));
+        let mut members = std::fs::read(&gz).unwrap();
+        members.extend(std::fs::read(dir.join("tail.gz")).unwrap());
+        std::fs::write(&gz, members).unwrap();
+        compress_with("zstd", &["-c", "-q"], &plain, &zst);
+        for packed in [&gz, &zst] {
+            let mut got = json(&run(&[
+                "analyze",
+                packed.to_str().unwrap(),
+                "--threads",
+                "2",
+            ]));
+            got["filename"] = serde_json::Value::Null;
+            assert_eq!(got, expected, "{}", packed.display());
+        }
+        // The same through standard input.
+        let mut child = bin()
+            .args(["analyze", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(&std::fs::read(&zst).unwrap())
+            .unwrap();
+        let mut got = json(&child.wait_with_output().unwrap());
+        got["filename"] = serde_json::Value::Null;
+        assert_eq!(got, expected);
+    }
+}
+
+#[test]
+fn a_truncated_archive_exits_2_naming_the_file() {
+    let dir = scratch("truncated");
+    let gz = dir.join("access.jsonl.gz");
+    compress_with("gzip", &["-c"], &data("baseline_small.jsonl"), &gz);
+    let bytes = std::fs::read(&gz).unwrap();
+    std::fs::write(&gz, &bytes[..bytes.len() / 2]).unwrap();
+    let out = run(&["analyze", gz.to_str().unwrap()]);
+    fails_with(&out, "access.jsonl.gz: corrupt or truncated gzip data");
+}

@@ -388,3 +388,47 @@ fn sigterm_lets_the_request_in_flight_finish() {
     // New connections are refused once it is gone.
     assert!(std::net::TcpStream::connect(("127.0.0.1", server.port)).is_err());
 }
+
+/// `data` compressed by a real command-line tool.
+fn compressed(tool: &str, data: &[u8]) -> Vec<u8> {
+    let mut child = std::process::Command::new(tool)
+        .args(["-c", "-q"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{tool} is needed for this test: {e}"));
+    let mut stdin = child.stdin.take().unwrap();
+    let input = data.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success());
+    out.stdout
+}
+
+#[test]
+fn gzip_and_zstd_uploads_give_the_plain_files_report() {
+    let server = Server::start(&[]);
+    let token = server.token();
+    let name = "anomalous_credential_stuffing.jsonl";
+    let mut expected = cli_report(&data_dir().join(name), &[]);
+    expected["filename"] = serde_json::Value::Null;
+    for (tool, ext) in [("gzip", "gz"), ("zstd", "zst")] {
+        let packed = compressed(tool, &read_data(name));
+        let upload = format!("{name}.{ext}");
+        let r = server.analyze(&token, "", &[Part::file(&upload, &packed)]);
+        assert_eq!(r.status, 200, "{upload}: {}", r.text());
+        let mut served = r.json();
+        assert_eq!(served["filename"], upload.as_str());
+        served["filename"] = serde_json::Value::Null;
+        assert_eq!(served, expected, "{upload}");
+        let cut = &packed[..packed.len() / 2];
+        let r = server.analyze(&token, "", &[Part::file(&upload, cut)]);
+        assert_eq!(r.status, 400, "{}", r.text());
+        let error = r.error();
+        assert!(
+            error.contains(&format!("{upload}: corrupt or truncated {tool}")),
+            "{error}"
+        );
+    }
+}

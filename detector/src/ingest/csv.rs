@@ -8,9 +8,9 @@
 
 use std::borrow::Cow;
 
+use crate::clock::Clock;
 use crate::config::{CsvColumns, EntityField};
 use crate::error::Error;
-use crate::time;
 
 use super::event::{Action, Event, RejectKind, Rejection};
 
@@ -104,7 +104,12 @@ impl CsvSchema {
         }
     }
 
-    pub fn parse<'a>(&self, line: &'a str, entity: EntityField) -> Result<Event<'a>, Rejection> {
+    pub fn parse<'a>(
+        &self,
+        line: &'a str,
+        entity: EntityField,
+        clock: &Clock,
+    ) -> Result<Event<'a>, Rejection> {
         let f = split_fields(line);
         if f.len() != self.width {
             return Err(Rejection::new(
@@ -113,7 +118,7 @@ impl CsvSchema {
             ));
         }
         let ts = f[self.timestamp].trim();
-        let time = time::parse_rfc3339(ts.as_bytes()).map_err(|why| {
+        let time = clock.parse(ts).map_err(|why| {
             Rejection::new(
                 RejectKind::InvalidTime,
                 format!(
@@ -217,13 +222,18 @@ mod tests {
             .parse(
                 "2025-03-11T09:15:43Z,alice,laptop-01,LOGIN,Okta,10,FALSE,x",
                 EntityField::User,
+                &Clock::default(),
             )
             .unwrap();
         assert_eq!(e.entity, "alice");
         assert_eq!(e.destination, "Okta");
         assert_eq!(e.action, Action::Deny);
         assert_eq!(e.bytes, 10);
-        let bad = |l: &str| s.parse(l, EntityField::User).unwrap_err().kind;
+        let bad = |l: &str| {
+            s.parse(l, EntityField::User, &Clock::default())
+                .unwrap_err()
+                .kind
+        };
         assert_eq!(
             bad("2025-03-11T09:15:43Z,alice,h,a,r,10,true"),
             RejectKind::WrongFieldCount

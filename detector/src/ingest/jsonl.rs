@@ -4,8 +4,9 @@
 use std::borrow::Cow;
 use std::net::IpAddr;
 
+use crate::clock::Clock;
 use crate::config::EntityField;
-use crate::time;
+use crate::time::Nanos;
 
 use super::event::{Action, Event, RejectKind, Rejection};
 use super::json::{self, Value};
@@ -116,7 +117,26 @@ fn shorten(s: &str) -> String {
 /// address), `url` (absolute), `action` (ALLOW/DENY), `responsesize`
 /// (integer ≥ 0), and `user` when grouping by user. The other documented
 /// fields are optional but must have their type when present.
-pub(crate) fn parse(line: &str, entity: EntityField) -> Result<Event<'_>, Rejection> {
+/// The `time` field read as the clock's format says.
+fn event_time(v: Option<Value<'_>>, clock: &Clock) -> Result<Nanos, Rejection> {
+    let text = match v {
+        // Epoch counts are often written as JSON numbers.
+        Some(Value::Num(n)) if clock.takes_numbers() => Cow::Borrowed(n),
+        other => required_str("time", other)?,
+    };
+    clock.parse(&text).map_err(|why| {
+        Rejection::new(
+            RejectKind::InvalidTime,
+            format!("invalid `time` \"{}\": {why}", shorten(&text)),
+        )
+    })
+}
+
+pub(crate) fn parse<'a>(
+    line: &'a str,
+    entity: EntityField,
+    clock: &Clock,
+) -> Result<Event<'a>, Rejection> {
     let mut f = JsonlFields::default();
     json::for_each_member(line, |k, v| match k.decode() {
         Cow::Borrowed(key) => f.set(key, v),
@@ -135,13 +155,7 @@ pub(crate) fn parse(line: &str, entity: EntityField) -> Result<Event<'_>, Reject
         ));
     }
 
-    let time_text = required_str("time", f.time)?;
-    let time = time::parse_rfc3339(time_text.as_bytes()).map_err(|why| {
-        Rejection::new(
-            RejectKind::InvalidTime,
-            format!("invalid `time` \"{}\": {why}", shorten(&time_text)),
-        )
-    })?;
+    let time = event_time(f.time, clock)?;
 
     let clientip = required_str("clientip", f.clientip)?;
     if clientip.parse::<IpAddr>().is_err() {
@@ -237,12 +251,14 @@ mod tests {
     const GOOD: &str = r#"{"time":"2026-02-14T10:02:15Z","clientip":"192.168.1.10","user":"a@b.c","method":"GET","url":"https://Example.COM:8443/x?y","action":"DENY","responsecode":403,"requestsize":512,"responsesize":2048,"useragent":"UA","category":"Business"}"#;
 
     fn kind(line: &str) -> RejectKind {
-        parse(line, EntityField::Clientip).unwrap_err().kind
+        parse(line, EntityField::Clientip, &Clock::default())
+            .unwrap_err()
+            .kind
     }
 
     #[test]
     fn parses_a_full_line() {
-        let e = parse(GOOD, EntityField::Clientip).unwrap();
+        let e = parse(GOOD, EntityField::Clientip, &Clock::default()).unwrap();
         assert_eq!(e.entity, "192.168.1.10");
         assert_eq!(e.destination, "example.com");
         assert_eq!(e.action, Action::Deny);
@@ -301,11 +317,13 @@ mod tests {
     #[test]
     fn optional_fields_may_be_absent_or_null() {
         let line = r#"{"time":"2026-02-14T10:02:15Z","clientip":"::1","url":"http://h/","action":"ALLOW","responsesize":0,"user":null,"extra":{"nested":[1]}}"#;
-        let e = parse(line, EntityField::Clientip).unwrap();
+        let e = parse(line, EntityField::Clientip, &Clock::default()).unwrap();
         assert_eq!(e.responsecode, None);
         assert_eq!(e.user, None);
         assert_eq!(
-            parse(line, EntityField::User).unwrap_err().kind,
+            parse(line, EntityField::User, &Clock::default())
+                .unwrap_err()
+                .kind,
             RejectKind::MissingField
         );
     }

@@ -9,6 +9,7 @@
 //! `partial` adds the events up.
 
 pub(crate) mod csv;
+pub(crate) mod decompress;
 pub(crate) mod event;
 pub(crate) mod json;
 pub(crate) mod jsonl;
@@ -16,6 +17,7 @@ pub(crate) mod line;
 pub(crate) mod sniff;
 pub(crate) mod url;
 
+use crate::clock::Clock;
 use crate::config::{EntityField, Format};
 
 use self::csv::CsvSchema;
@@ -42,10 +44,15 @@ impl Schema {
 
     /// Parses one non-blank, UTF-8 line into an event.
     #[inline]
-    pub fn parse<'a>(&self, line: &'a str, entity: EntityField) -> Result<Event<'a>, Rejection> {
+    pub fn parse<'a>(
+        &self,
+        line: &'a str,
+        entity: EntityField,
+        clock: &Clock,
+    ) -> Result<Event<'a>, Rejection> {
         match self {
-            Schema::Jsonl => jsonl::parse(line, entity),
-            Schema::Csv(csv) => csv.parse(line, entity),
+            Schema::Jsonl => jsonl::parse(line, entity, clock),
+            Schema::Csv(csv) => csv.parse(line, entity, clock),
         }
     }
 }

@@ -1,10 +1,27 @@
-//! The destination host of a URL, as the unique-hosts feature counts it.
+//! The destination host of an absolute URL: lower-cased, without userinfo,
+//! port or IPv6 brackets.
+//!
+//! Almost every URL in a proxy log is plain ASCII with an ordinary DNS name,
+//! and for those a byte scan answers without allocating. Anything unusual —
+//! non-ASCII or punycode-worthy names, percent-encoding, userinfo, IPv6 or
+//! unusual IPv4 spellings, backslashes, odd ports, `file:` URLs — goes to the
+//! WHATWG parser of the `url` crate, so `https://BÜCHER.example/` and
+//! `https://xn--bcher-kva.example/` are one host, and `http://0x7f.1/` is
+//! `127.0.0.1`. A differential test checks the scan agrees with `url`
+//! wherever the scan answers.
 
 use std::borrow::Cow;
 
-/// The lower-cased host of an absolute URL, without userinfo, port or IPv6
-/// brackets (what Python's `urlsplit(url).hostname` gives).
+/// The host of `url`, or a short reason for a rejection report.
 pub(crate) fn url_host(url: &str) -> Result<Cow<'_, str>, &'static str> {
+    match fast_host(url)? {
+        Some(host) => Ok(host),
+        None => slow_host(url).map(Cow::Owned),
+    }
+}
+
+/// `Ok(None)` hands the URL to the full parser.
+fn fast_host(url: &str) -> Result<Option<Cow<'_, str>>, &'static str> {
     let b = url.as_bytes();
     // The scheme: a letter, then letters, digits, '+', '-' or '.', then "://".
     let mut i = 0;
@@ -17,41 +34,91 @@ pub(crate) fn url_host(url: &str) -> Result<Cow<'_, str>, &'static str> {
     if i == 0 || !b[0].is_ascii_alphabetic() {
         return Err("url has an invalid scheme");
     }
-    let auth_start = i + 3;
-    let mut auth_end = auth_start;
-    let mut at = None;
-    while auth_end < b.len() && !matches!(b[auth_end], b'/' | b'?' | b'#') {
-        if b[auth_end] == b'@' {
-            at = Some(auth_end);
-        }
-        auth_end += 1;
+    if b[..i].eq_ignore_ascii_case(b"file") {
+        return Ok(None);
     }
-    let host_start = at.map_or(auth_start, |a| a + 1);
-    let hostport = &url[host_start..auth_end];
-    let host = if let Some(v6) = hostport.strip_prefix('[') {
-        let close = v6.find(']').ok_or("url has an unclosed IPv6 literal")?;
-        &v6[..close]
-    } else {
-        match hostport.bytes().position(|c| c == b':') {
-            Some(colon) => &hostport[..colon],
-            None => hostport,
+    let start = i + 3;
+    let mut end = start;
+    let mut colon = None;
+    while end < b.len() && !matches!(b[end], b'/' | b'?' | b'#') {
+        match b[end] {
+            b':' if colon.is_none() => colon = Some(end),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {}
+            // userinfo, IPv6, percent-encoding, backslashes, non-ASCII, …
+            _ => return Ok(None),
         }
-    };
+        end += 1;
+    }
+    let host_end = colon.unwrap_or(end);
+    let host = &url[start..host_end];
+    if let Some(c) = colon {
+        let port = &b[c + 1..end];
+        if !port.iter().all(u8::is_ascii_digit) || port.len() > 5 {
+            return Ok(None);
+        }
+        if !port.is_empty() && url[c + 1..end].parse::<u32>().map_or(true, |p| p > 65_535) {
+            return Ok(None);
+        }
+    }
     if host.is_empty() {
         return Err("url has no host");
     }
-    let mut needs_lower = false;
-    for c in host.bytes() {
-        if c.is_ascii_whitespace() || c.is_ascii_control() {
-            return Err("url host contains whitespace or control characters");
-        }
-        needs_lower |= c.is_ascii_uppercase() || !c.is_ascii();
+    // A last label that starts with a digit may be an IPv4 address in one of
+    // its many spellings; only the canonical dotted quad stays here.
+    let last = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    if last.starts_with(|c: char| c.is_ascii_digit()) && !is_dotted_quad(host) {
+        return Ok(None);
     }
-    if needs_lower {
-        Ok(Cow::Owned(host.to_lowercase()))
+    if host.bytes().any(|c| c.is_ascii_uppercase()) {
+        Ok(Some(Cow::Owned(host.to_ascii_lowercase())))
     } else {
-        Ok(Cow::Borrowed(host))
+        Ok(Some(Cow::Borrowed(host)))
     }
+}
+
+fn is_dotted_quad(host: &str) -> bool {
+    let mut parts = 0;
+    for part in host.split('.') {
+        parts += 1;
+        let ok = !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|c| c.is_ascii_digit())
+            && !(part.len() > 1 && part.starts_with('0'))
+            && part.parse::<u16>().is_ok_and(|v| v <= 255);
+        if !ok {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+fn slow_host(url: &str) -> Result<String, &'static str> {
+    let parsed = url::Url::parse(url).map_err(|e| match e {
+        url::ParseError::EmptyHost => "url has no host",
+        url::ParseError::InvalidPort => "url has an invalid port",
+        url::ParseError::InvalidIpv4Address => "url has an invalid IPv4 address",
+        url::ParseError::InvalidIpv6Address => "url has an invalid IPv6 address",
+        url::ParseError::InvalidDomainCharacter => {
+            "url host contains a character not allowed in a host name"
+        }
+        url::ParseError::IdnaError => "url host is not a valid international domain name",
+        _ => "url could not be parsed",
+    })?;
+    let host = parsed.host_str().ok_or("url has no host")?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if host.is_empty() {
+        return Err("url has no host");
+    }
+    if host
+        .bytes()
+        .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
+    {
+        return Err("url host contains whitespace or control characters");
+    }
+    Ok(host.to_lowercase())
 }
 
 /// Keeps a `Cow` borrowed from `'a` when possible after a borrowing transform.
@@ -67,20 +134,92 @@ mod tests {
     use super::*;
 
     #[test]
-    fn url_host_normalization() {
+    fn plain_urls_take_the_fast_path() {
+        for (url, host) in [
+            ("https://Host.Example:80/p", "host.example"),
+            ("http://a.b?q=1", "a.b"),
+            ("ftp://x.y#frag", "x.y"),
+            ("http://10.0.0.1:8080/", "10.0.0.1"),
+        ] {
+            assert_eq!(fast_host(url).unwrap().as_deref(), Some(host), "{url}");
+            assert_eq!(url_host(url).unwrap(), host);
+        }
+    }
+
+    #[test]
+    fn unusual_urls_are_normalized_by_the_url_crate() {
+        for (url, host) in [
+            ("https://user:pw@Host.Example:80/p", "host.example"),
+            ("http://[2001:DB8::1]:8080/", "2001:db8::1"),
+            ("https://BÜCHER.example/", "xn--bcher-kva.example"),
+            ("http://0x7f.1/", "127.0.0.1"),
+            ("http://ex%41mple.com/", "example.com"),
+            ("http://evil.example\\path", "evil.example"),
+        ] {
+            assert_eq!(fast_host(url).ok().flatten(), None, "{url}");
+            assert_eq!(url_host(url).unwrap(), host, "{url}");
+        }
         assert_eq!(
-            url_host("https://user:pw@Host.Example:80/p").unwrap(),
-            "host.example"
+            url_host("https://xn--bcher-kva.example/").unwrap(),
+            "xn--bcher-kva.example"
         );
-        assert_eq!(
-            url_host("http://[2001:DB8::1]:8080/").unwrap(),
-            "2001:db8::1"
-        );
-        assert_eq!(url_host("http://a.b?q=1").unwrap(), "a.b");
-        assert_eq!(url_host("ftp://x.y#frag").unwrap(), "x.y");
-        assert!(url_host("example.com/path").is_err());
-        assert!(url_host("https:///path").is_err());
-        assert!(url_host("https://:80/").is_err());
-        assert!(url_host("1http://x").is_err());
+    }
+
+    #[test]
+    fn unusable_urls_are_rejected_with_a_reason() {
+        for url in [
+            "example.com/path",
+            "https:///path",
+            "https://:80/",
+            "1http://x",
+            "http://a.b:99999/",
+            "http://[::1/",
+            "http://a b.example/",
+        ] {
+            assert!(url_host(url).is_err(), "{url}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod differential {
+        use proptest::prelude::*;
+
+        fn plainish_url() -> impl Strategy<Value = String> {
+            (
+                prop::sample::select(vec!["http", "https", "ftp", "ws", "wss", "foo", "HTTP"]),
+                prop::option::of("[a-zA-Z0-9._~-]{1,8}(:[a-z0-9]{0,4})?@"),
+                prop_oneof![
+                    "[a-zA-Z0-9_-]{1,12}(\\.[a-zA-Z0-9_-]{1,12}){0,3}\\.?",
+                    "[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}",
+                    "(0x)?[0-9a-f]{1,4}(\\.[0-9]{1,4}){0,3}",
+                    "[a-z%0-9]{1,10}\\.example",
+                ],
+                prop::option::of("[0-9]{0,6}"),
+                "(/[a-zA-Z0-9._~%-]{0,8}){0,3}(\\?[a-z=&0-9]{0,8})?(#[a-z0-9]{0,6})?",
+            )
+                .prop_map(|(scheme, userinfo, host, port, rest)| {
+                    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+                    format!(
+                        "{scheme}://{}{host}{port}{rest}",
+                        userinfo.unwrap_or_default()
+                    )
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+            #[test]
+            fn fast_path_agrees_with_the_url_crate(url in plainish_url()) {
+                if let Ok(Some(fast)) = super::fast_host(&url) {
+                    let parsed = url::Url::parse(&url);
+                    let theirs = parsed
+                        .as_ref()
+                        .ok()
+                        .and_then(|u| u.host_str())
+                        .map(|h| h.to_lowercase());
+                    prop_assert_eq!(Some(fast.into_owned()), theirs, "{}", url);
+                }
+            }
+        }
     }
 }
