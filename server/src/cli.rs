@@ -130,6 +130,18 @@ struct ThresholdArgs {
     /// Local time's offset from UTC: +02:00, -05:30 or minutes (120).
     #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     utc_offset: Option<String>,
+    /// Local time by IANA time zone, with its daylight-saving rules
+    /// (Europe/Berlin, America/New_York); replaces --utc-offset.
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
+    /// How times are written: rfc3339, epoch_s, epoch_ms, epoch_us, or a
+    /// strftime pattern ("%d/%m/%Y %H:%M:%S"; without a zone it is read in
+    /// --timezone / --utc-offset local time).
+    #[arg(long, value_name = "FORMAT")]
+    time_format: Option<String>,
+    /// Largest decompressed size of a gzip or zstd input, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_decompressed_bytes: Option<u64>,
     /// Expected outlier share (0–0.5].
     #[arg(long, value_name = "RATIO")]
     contamination: Option<f64>,
@@ -153,8 +165,13 @@ struct ThresholdArgs {
 /// "+02:00", "-05:30", "120" → minutes east of UTC.
 fn parse_utc_offset(s: &str) -> Result<i32, Fail> {
     let bad = || {
+        let hint = if s.contains('/') {
+            " (for a named time zone use --timezone)"
+        } else {
+            ""
+        };
         Fail(format!(
-            "--utc-offset {s:?}: expected +HH:MM, -HH:MM or minutes"
+            "--utc-offset {s:?}: expected +HH:MM, -HH:MM or minutes{hint}"
         ))
     };
     if let Ok(m) = s.parse::<i32>() {
@@ -204,6 +221,15 @@ impl ThresholdArgs {
         }
         if let Some(o) = &self.utc_offset {
             c.off_hours.utc_offset_minutes = parse_utc_offset(o)?;
+        }
+        if let Some(z) = &self.timezone {
+            c.off_hours.timezone = Some(z.clone());
+        }
+        if let Some(f) = &self.time_format {
+            c.input.time_format = f.clone();
+        }
+        if let Some(v) = self.max_decompressed_bytes {
+            c.input.max_decompressed_bytes = v;
         }
         let f = &mut c.forest;
         if let Some(v) = self.contamination {

@@ -470,3 +470,43 @@ fn a_truncated_archive_exits_2_naming_the_file() {
     let out = run(&["analyze", gz.to_str().unwrap()]);
     fails_with(&out, "access.jsonl.gz: corrupt or truncated gzip data");
 }
+
+#[test]
+fn time_format_and_timezone_flags_are_applied_and_checked() {
+    let file = data("anomalous_exfiltration.jsonl");
+    let path = file.to_str().unwrap();
+    let r = json(&run(&[
+        "analyze",
+        path,
+        "--no-logs",
+        "--timezone",
+        "Europe/Berlin",
+    ]));
+    assert_eq!(r["config"]["off_hours"]["timezone"], "Europe/Berlin");
+    // The planted 01:00–04:30 UTC transfers are 02:00–05:30 in Berlin's
+    // winter: fewer of them fall before 05:00.
+    let berlin = r["anomalies"][0]["features"]["off_hours_request_ratio"]
+        .as_f64()
+        .unwrap();
+    let utc = json(&run(&["analyze", path, "--no-logs"]))["anomalies"][0]["features"]
+        ["off_hours_request_ratio"]
+        .as_f64()
+        .unwrap();
+    assert!(berlin < utc, "{berlin} vs {utc}");
+    fails_with(
+        &run(&["analyze", path, "--timezone", "Europe/Berln"]),
+        "`Europe/Berlin`",
+    );
+    fails_with(
+        &run(&["analyze", path, "--utc-offset", "Europe/Berlin"]),
+        "use --timezone",
+    );
+    fails_with(
+        &run(&["analyze", path, "--time-format", "epoch"]),
+        "rfc3339, epoch_s, epoch_ms, epoch_us",
+    );
+    fails_with(
+        &run(&["analyze", path, "--max-decompressed-bytes", "10"]),
+        "input.max_decompressed_bytes",
+    );
+}
