@@ -18,9 +18,9 @@ seed="${SCHEMATHESIS_SEED:-14}"
 secret="schemathesis-secret-0123456789-abcdefghijklmnop"
 
 if ! "$venv/bin/schemathesis" --version >/dev/null 2>&1; then
-  step "installing schemathesis 4 into $venv"
+  step "installing schemathesis 4.32.5 into $venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis>=4.32,<5'
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
 fi
 
 ensure_rust
