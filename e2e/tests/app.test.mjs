@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import {
   DATA, SAMPLES, SHOTS, analyzeFile, cliError, cliGenerate, cliReport, launch, openPage,
   screenshot, staticServer, tempFile, tempPath, thousands,
@@ -102,6 +104,33 @@ test('"try a sample" loads the bundled file and matches the CLI', async () => {
   mkdirSync(SHOTS, { recursive: true });
   await page.locator('[data-testid="population"]').screenshot({ path: join(SHOTS, 'population.png') });
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('gzip and zstd files are analyzed in the browser like the plain file', async () => {
+  const name = 'anomalous_exfiltration.jsonl';
+  const expected = cliReport(join(DATA, name), '--no-logs');
+  const plain = readFileSync(join(DATA, name));
+  const gz = tempFile(`${name}.gz`, gzipSync(plain));
+  const zst = tempPath(`${name}.zst`);
+  const z = spawnSync('zstd', ['-q', '-f', join(DATA, name), '-o', zst]);
+  assert.equal(z.status, 0, `zstd: ${z.stderr}`);
+  for (const path of [gz, zst]) {
+    const { page, context, errors } = await openPage(browser, server.url);
+    await analyzeFile(page, path);
+    assert.equal(await page.getAttribute('[data-testid="risk-level"]', 'data-risk'), expected.risk_level);
+    assert.equal(await page.textContent('[data-testid="summary-text"]'), expected.summary);
+    const cards = await page.$$eval('[data-testid="anomaly-card"]', (els) => els.map((e) => e.dataset.entity));
+    assert.deepEqual(cards, expected.anomalies.map((a) => a.entity));
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  // A truncated archive: the detector's one-line reason, naming the file.
+  const cut = tempFile(`${name}.gz`, gzipSync(plain).subarray(0, 4000));
+  const { page, context } = await openPage(browser, server.url);
+  await page.setInputFiles('[data-testid="file-input"]', cut);
+  const alert = await page.waitForSelector('[data-testid="upload-error"]');
+  assert.match(await alert.textContent(), /corrupt or truncated gzip data/);
   await context.close();
 });
 

@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 
 import { canonical, dataDir, dataFiles, installPackage, runCli } from './helpers.mjs';
 
@@ -49,6 +51,30 @@ test('text input gives the same report as bytes, and as --no-logs', () => {
   const report = pkg.mod.analyze(text, { filename: name, logs: 'none' });
   assert.equal(report.logs, undefined);
   assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+});
+
+test('gzip and zstd input give the CLI report of the compressed file, in chunks too', () => {
+  const name = 'anomalous_credential_stuffing.jsonl';
+  const gz = join(scratch, `${name}.gz`);
+  writeFileSync(gz, gzipSync(readFileSync(join(dataDir, name))));
+  const zst = join(scratch, `${name}.zst`);
+  const z = spawnSync('zstd', ['-q', '-f', join(dataDir, name), '-o', zst]);
+  assert.equal(z.status, 0, String(z.stderr));
+  for (const file of [gz, zst]) {
+    const base = file.split('/').pop();
+    const cli = runCli(['analyze', file, '--no-logs']);
+    assert.equal(cli.status, 0, cli.stderr);
+    const bytes = readFileSync(file);
+    const report = pkg.mod.analyze(bytes, { filename: base, logs: 'none' });
+    assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+    const a = new pkg.mod.Analyzer({ filename: base, logs: 'none' });
+    for (let at = 0; at < bytes.length; at += 1001) a.push(bytes.subarray(at, at + 1001));
+    assert.equal(canonical(a.finish()), canonical(report));
+  }
+  assert.throws(
+    () => pkg.mod.analyze(gzipSync(readFileSync(join(dataDir, name))).subarray(0, 5000), { filename: 'cut.gz' }),
+    /cut\.gz: corrupt or truncated gzip data/,
+  );
 });
 
 test('a config file and the same options give the same report', () => {

@@ -111,7 +111,7 @@ pub fn upload_page(p: &UploadProps) -> Html {
                     class="visually-hidden"
                     tabindex="-1"
                     type="file"
-                    accept=".jsonl,.ndjson,.json,.csv,.log,.txt"
+                    accept={crate::intake::accept_attribute()}
                     data-testid="file-input"
                     onchange={on_change}
                 />
