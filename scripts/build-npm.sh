@@ -46,7 +46,7 @@ fi
 
 echo "build-npm: cargo (profile $profile, wasm32-unknown-unknown)" >&2
 cargo rustc --locked -p signaltrace-detector --lib --crate-type cdylib \
-    --target wasm32-unknown-unknown --profile "$profile" --features wasm
+    --target wasm32-unknown-unknown --profile "$profile" --no-default-features --features wasm
 
 rm -rf "$stage"
 mkdir -p "$stage"

@@ -188,8 +188,9 @@ impl Analyzer {
         let Some(mut decoder) = self.decoder.take() else {
             return Ok(());
         };
+        decoder.decide(data);
         if decoder.compression() == Some(Compression::None) {
-            // Plain input: whatever the first push left behind goes first.
+            // Plain input: whatever a tiny first push left behind goes first.
             self.frame_inflated();
             self.frame(data, owned);
         } else {

@@ -15,7 +15,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::format::{Item, StrftimeItems};
-use chrono::{NaiveDateTime, Offset, TimeZone as _};
+use chrono::NaiveDateTime;
+#[cfg(feature = "tz")]
+use chrono::{Offset, TimeZone as _};
 
 use crate::time::{self, Nanos, NANOS_PER_SEC};
 
@@ -201,6 +203,7 @@ fn pattern(text: &str, pattern: &str, zone: &Zone) -> Result<Nanos, String> {
 pub(crate) enum Zone {
     /// Minutes east of UTC.
     Fixed(i32),
+    #[cfg(feature = "tz")]
     Named(chrono_tz::Tz),
 }
 
@@ -212,9 +215,11 @@ impl Default for Zone {
 
 impl Zone {
     /// Minutes east of UTC at the instant `t`.
+    #[cfg_attr(not(feature = "tz"), allow(unused_variables))]
     pub fn offset_minutes_at(&self, t: Nanos) -> i32 {
         match self {
             Zone::Fixed(m) => *m,
+            #[cfg(feature = "tz")]
             Zone::Named(tz) => {
                 let secs = t.div_euclid(NANOS_PER_SEC);
                 let utc = chrono::DateTime::from_timestamp(secs, 0)
@@ -235,6 +240,7 @@ impl Zone {
     fn to_utc(self, local: NaiveDateTime) -> Result<NaiveDateTime, String> {
         match self {
             Zone::Fixed(m) => Ok(local - chrono::Duration::minutes(i64::from(m))),
+            #[cfg(feature = "tz")]
             Zone::Named(tz) => match tz.from_local_datetime(&local) {
                 chrono::LocalResult::Single(t) => Ok(t.naive_utc()),
                 chrono::LocalResult::Ambiguous(earlier, _) => Ok(earlier.naive_utc()),
@@ -246,6 +252,11 @@ impl Zone {
         }
     }
 
+    /// Whether this is an IANA zone (not a fixed offset).
+    pub fn is_named(&self) -> bool {
+        !matches!(self, Zone::Fixed(_))
+    }
+
     /// An IANA name (`Europe/Berlin`), `UTC`, or an offset `±HH:MM`.
     pub fn name(&self) -> String {
         match self {
@@ -254,6 +265,7 @@ impl Zone {
                 let sign = if *m < 0 { '-' } else { '+' };
                 format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60)
             }
+            #[cfg(feature = "tz")]
             Zone::Named(tz) => tz.name().to_owned(),
         }
     }
@@ -275,8 +287,17 @@ impl FromStr for Zone {
         if let Some(m) = parse_offset(s) {
             return Ok(Zone::Fixed(m));
         }
+        #[cfg(feature = "tz")]
         if let Ok(tz) = s.parse::<chrono_tz::Tz>() {
             return Ok(Zone::Named(tz));
+        }
+        #[cfg(not(feature = "tz"))]
+        if s.contains('/') {
+            return Err(format!(
+                "time zone `{s}`: named time zones are not part of this build (the WebAssembly \
+                 package and browser app leave out the 900 KB zone database); use an offset \
+                 like +01:00"
+            ));
         }
         Err(format!(
             "unknown time zone `{s}`: use an IANA name such as {}, `UTC`, or an offset like +01:00",
@@ -307,6 +328,7 @@ fn parse_offset(s: &str) -> Option<i32> {
 
 /// The IANA names closest to a misspelled one (same region first), so the
 /// error shows valid choices without listing all six hundred.
+#[cfg(feature = "tz")]
 fn suggestions(s: &str) -> Vec<String> {
     let want = s.to_ascii_lowercase();
     let region = want.split('/').next().unwrap_or("");
@@ -336,6 +358,13 @@ fn suggestions(s: &str) -> Vec<String> {
     names
 }
 
+/// Without the zone database there are no names to suggest.
+#[cfg(not(feature = "tz"))]
+fn suggestions(_: &str) -> Vec<String> {
+    vec!["`UTC`".to_owned()]
+}
+
+#[cfg(feature = "tz")]
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();

@@ -411,7 +411,7 @@ impl Config {
             .map_err(|e| Error::InvalidConfig(format!("`input.time_format`: {e}")))?;
         let zone = match &self.off_hours.timezone {
             Some(name) => match name.parse::<Zone>() {
-                Ok(zone @ Zone::Named(_)) => zone,
+                Ok(zone) if zone.is_named() => zone,
                 Ok(_) => {
                     return Err(Error::InvalidConfig(format!(
                         "`off_hours.timezone` must be an IANA name such as Europe/Berlin; \

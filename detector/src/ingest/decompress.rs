@@ -113,6 +113,19 @@ impl Decoder {
         }
     }
 
+    /// Settles the container from `data`, the file's first bytes, when
+    /// nothing was held back yet and they are enough to tell; the caller
+    /// can then hand plain input on without a copy.
+    pub fn decide(&mut self, data: &[u8]) {
+        if let State::Sniffing(head) = &self.state {
+            if head.is_empty() {
+                if let Some(kind) = Compression::sniff(data) {
+                    self.state = State::start(kind);
+                }
+            }
+        }
+    }
+
     /// Feeds the next bytes of the file; decoded bytes go to `sink`.
     pub fn push(&mut self, input: &[u8], sink: &mut dyn FnMut(&[u8])) -> Result<(), DecodeError> {
         if let State::Sniffing(head) = &mut self.state {
