@@ -18,8 +18,10 @@ use crate::assemble;
 use crate::clock::Clock;
 use crate::config::{Config, Validated};
 use crate::error::Error;
+use crate::ingest::csv::RecordState;
 use crate::ingest::decompress::{Compression, Decoder};
 use crate::ingest::sniff::sniff;
+use crate::ingest::Schema;
 use crate::partial::{Context, Partial};
 use crate::report::Report;
 
@@ -97,8 +99,16 @@ pub struct Analyzer {
     clock: Clock,
     filename: Option<String>,
     carry: Vec<u8>,
+    /// Line breaks inside the carried CSV record (stored or discarded).
+    carry_newlines: u64,
+    /// Whether the last carried byte (stored or discarded) was a `\n`.
+    carry_ends_in_newline: bool,
     /// Inside an over-long line that was already rejected.
     discarding: bool,
+    /// CSV: records end at line breaks outside quoted fields.
+    csv_records: bool,
+    /// CSV: the quoting state at the end of the carried bytes.
+    record: RecordState,
     /// Number of the line that starts at the next unread byte.
     next_line: u64,
     bytes_seen: u64,
@@ -129,7 +139,11 @@ impl Analyzer {
             clock,
             filename: None,
             carry: Vec::new(),
+            carry_newlines: 0,
+            carry_ends_in_newline: false,
             discarding: false,
+            csv_records: false,
+            record: RecordState::default(),
             next_line: 1,
             bytes_seen: 0,
             ctx: None,
@@ -237,43 +251,73 @@ impl Analyzer {
         }
     }
 
-    /// Frames plain bytes into lines.
+    /// Frames plain bytes into lines (CSV: records, which may span lines).
     fn frame(&mut self, data: &[u8], owned: Option<Arc<Vec<u8>>>) {
+        // Until the format is known, one line at a time: the line that
+        // decides it also decides how the rest is framed.
+        let mut at = 0;
+        while self.ctx.is_none() && self.fatal.is_none() {
+            match memchr::memchr(b'\n', &data[at..]) {
+                None => {
+                    self.extend_carry(&data[at..]);
+                    return;
+                }
+                Some(k) => {
+                    self.extend_carry(&data[at..at + k]);
+                    self.end_carried_line();
+                    at += k + 1;
+                }
+            }
+        }
         if self.fatal.is_some() {
             return;
         }
-        let body_start = self.complete_carry(data);
-        let rest = &data[body_start..];
-        match memchr::memrchr(b'\n', rest) {
-            None => self.extend_carry(rest),
-            Some(last) => {
-                let body_end = body_start + last + 1;
-                self.body(data, body_start..body_end, owned);
-                self.extend_carry(&data[body_end..]);
-            }
+        let (first, last) = self.line_ends(&data[at..]);
+        let Some(first) = first else {
+            self.extend_carry(&data[at..]);
+            return;
+        };
+        let (first, last) = (at + first, at + last);
+        let body_start = if self.carry.is_empty() && !self.discarding {
+            at
+        } else {
+            self.extend_carry(&data[at..first]);
+            self.end_carried_line();
+            first + 1
+        };
+        if body_start <= last {
+            self.body(data, body_start..last + 1, owned);
         }
+        self.extend_carry(&data[last + 1..]);
     }
 
-    /// Finishes the line held in `carry` with the start of `data`; returns
-    /// where the next line starts in `data`.
-    fn complete_carry(&mut self, data: &[u8]) -> usize {
+    /// The first and last line end in `data` (CSV: record ends, the record
+    /// state carried on). The first is only looked for when a carried line
+    /// waits for it; otherwise it is reported as 0 when any end exists.
+    fn line_ends(&mut self, data: &[u8]) -> (Option<usize>, usize) {
+        if self.csv_records {
+            let (mut first, mut last) = (None, 0);
+            self.record.scan(data, |i| {
+                first.get_or_insert(i);
+                last = i;
+            });
+            return (first, last);
+        }
+        let Some(last) = memchr::memrchr(b'\n', data) else {
+            return (None, 0);
+        };
         if self.carry.is_empty() && !self.discarding {
-            return 0;
+            return (Some(0), last);
         }
-        match memchr::memchr(b'\n', data) {
-            None => {
-                self.extend_carry(data);
-                data.len()
-            }
-            Some(k) => {
-                self.extend_carry(&data[..k]);
-                self.end_carried_line();
-                k + 1
-            }
-        }
+        (memchr::memchr(b'\n', data), last)
     }
 
     fn extend_carry(&mut self, data: &[u8]) {
+        // Line breaks inside a carried CSV record still count as lines.
+        self.carry_newlines += memchr::memchr_iter(b'\n', data).count() as u64;
+        if let Some(&last) = data.last() {
+            self.carry_ends_in_newline = last == b'\n';
+        }
         if self.discarding || data.is_empty() {
             return;
         }
@@ -289,13 +333,16 @@ impl Analyzer {
 
     /// The carried line ended (newline or end of input).
     fn end_carried_line(&mut self) {
+        let inner = std::mem::take(&mut self.carry_newlines);
+        self.carry_ends_in_newline = false;
         if self.discarding {
             self.discarding = false;
         } else {
             let line = std::mem::take(&mut self.carry);
             self.line(self.next_line, &line);
         }
-        self.next_line += 1;
+        self.main.continuation += inner;
+        self.next_line += 1 + inner;
     }
 
     /// One line handled on this thread (format detection happens here).
@@ -324,6 +371,7 @@ impl Analyzer {
                     clock: self.clock.clone(),
                     config: Arc::clone(&self.config),
                 });
+                self.csv_records = matches!(ctx.schema, Schema::Csv(_));
                 self.ctx = Some(Arc::clone(&ctx));
                 if !sniffed.header {
                     self.main.ingest_line(&ctx, line_no, raw);
@@ -337,21 +385,10 @@ impl Analyzer {
         }
     }
 
-    /// `data[range]` is a run of complete lines starting at `next_line`.
+    /// `data[range]` is a run of complete lines (CSV: records) starting at
+    /// `next_line`, read once the format is known.
     fn body(&mut self, data: &[u8], range: std::ops::Range<usize>, owned: Option<Arc<Vec<u8>>>) {
-        let mut start = range.start;
-        // Until the format is known, go line by line on this thread.
-        while self.ctx.is_none() && self.fatal.is_none() && start < range.end {
-            // The body ends with a newline, so there is always one to find.
-            let nl =
-                memchr::memchr(b'\n', &data[start..range.end]).map_or(range.end - 1, |k| start + k);
-            self.line(self.next_line, &data[start..nl]);
-            self.next_line += 1;
-            start = nl + 1;
-        }
-        if self.fatal.is_some() || start >= range.end {
-            return;
-        }
+        let start = range.start;
         let Some(ctx) = self.ctx.clone() else { return };
         let block = &data[start..range.end];
         #[cfg(not(target_arch = "wasm32"))]
@@ -387,6 +424,14 @@ impl Analyzer {
             return Err(e);
         }
         if !self.carry.is_empty() || self.discarding {
+            if self.carry_ends_in_newline {
+                // A CSV quote left open to the end: the input's last line
+                // break ends the last line, it does not continue it.
+                self.carry_newlines -= 1;
+                if !self.discarding {
+                    self.carry.pop();
+                }
+            }
             self.end_carried_line();
         }
         if let Some(e) = self.fatal.take() {

@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::{Config, EntityField, LogsMode};
 use crate::error::Error;
 use crate::features::EntityAccumulator;
+use crate::ingest::csv::RecordState;
 use crate::ingest::event::{Action, RejectKind, Rejection};
 use crate::ingest::line::{self, Line};
 use crate::ingest::Schema;
@@ -58,6 +59,8 @@ pub(crate) struct Partial {
     pub rejected: u64,
     pub blank: u64,
     pub header: u64,
+    /// Lines inside quoted CSV fields that continue a record.
+    pub continuation: u64,
     pub reject_counts: [u64; RejectKind::ALL.len()],
     /// The first rejections by line number, at most `max_reported_errors`.
     pub errors: Vec<LineError>,
@@ -170,6 +173,19 @@ impl Partial {
     pub fn ingest_block(&mut self, ctx: &Context, first_line: u64, block: &[u8]) -> u64 {
         let mut line_no = first_line;
         let mut start = 0;
+        if let Schema::Csv(_) = ctx.schema {
+            // A block starts at a record's start; a record may span lines.
+            let mut record = RecordState::default();
+            record.scan(block, |nl| {
+                let raw = &block[start..nl];
+                let inner = memchr::memchr_iter(b'\n', raw).count() as u64;
+                self.ingest_line(ctx, line_no, raw);
+                self.continuation += inner;
+                line_no += 1 + inner;
+                start = nl + 1;
+            });
+            return line_no - first_line;
+        }
         for nl in memchr::memchr_iter(b'\n', block) {
             self.ingest_line(ctx, line_no, &block[start..nl]);
             line_no += 1;
@@ -178,9 +194,10 @@ impl Partial {
         line_no - first_line
     }
 
-    /// Every line counted so far: accepted + rejected + blank + header.
+    /// Every line counted so far: accepted + rejected + blank + header +
+    /// continuation.
     pub fn total_lines(&self) -> u64 {
-        self.accepted + self.rejected + self.blank + self.header
+        self.accepted + self.rejected + self.blank + self.header + self.continuation
     }
 
     /// Why there is nothing to analyze when no line was accepted: no line
@@ -218,6 +235,7 @@ impl Partial {
         self.rejected += other.rejected;
         self.blank += other.blank;
         self.header += other.header;
+        self.continuation += other.continuation;
         for (a, b) in self.reject_counts.iter_mut().zip(other.reject_counts) {
             *a += b;
         }

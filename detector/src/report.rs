@@ -260,6 +260,14 @@ pub struct LineCounts {
     pub blank: u64,
     /// 1 for a CSV header, else 0.
     pub header: u64,
+    /// Lines that continue a CSV record inside a quoted field (RFC 4180);
+    /// absent when there are none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub continuation: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

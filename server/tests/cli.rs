@@ -510,3 +510,24 @@ fn time_format_and_timezone_flags_are_applied_and_checked() {
         "input.max_decompressed_bytes",
     );
 }
+
+#[test]
+fn quoted_csv_fields_may_span_lines() {
+    let dir = scratch("multiline");
+    let csv = dir.join("export.csv");
+    let mut text = String::from("timestamp,user,host,action,resource,bytes,success,comment\n");
+    for u in 0..25 {
+        text.push_str(&format!(
+            "2025-03-10T09:{u:02}:00Z,user{u},pc-{u},READ,Jira,{},true,\"note {u}\nsecond line\"\n",
+            100 + u
+        ));
+    }
+    text.push_str("2025-03-10T10:00:00Z,late,pc-x,READ,Jira,bad,true,x\n");
+    std::fs::write(&csv, &text).unwrap();
+    let r = json(&run(&["analyze", csv.to_str().unwrap(), "--no-logs"]));
+    assert_eq!(r["total_logs"], 25);
+    assert_eq!(r["lines"]["total"], 52);
+    assert_eq!(r["lines"]["continuation"], 25);
+    // Header, then 25 records of two lines each: the bad row is line 52.
+    assert_eq!(r["parse_errors"][0]["line"], 52);
+}

@@ -90,6 +90,7 @@ pub(crate) fn line_counts(p: &Partial) -> LineCounts {
         rejected: p.rejected,
         blank: p.blank,
         header: p.header,
+        continuation: p.continuation,
     }
 }
 

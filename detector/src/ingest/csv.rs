@@ -14,6 +14,73 @@ use crate::error::Error;
 
 use super::event::{Action, Event, RejectKind, Rejection};
 
+/// Where CSV records end: at a `\n` outside a quoted field. RFC 4180 lets a
+/// field that starts with `"` run to its closing `"` (a doubled `""` inside
+/// is a quote) across line breaks, as exports with comment columns do. A
+/// `"` in the middle of an unquoted field is an ordinary character, as in
+/// `csv-core`, so one stray quote does not swallow the lines after it. The
+/// state carries across chunks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum RecordState {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A `"` inside a quoted field: its end, or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl RecordState {
+    /// Steps over `data`, calling `on_end` with the offset of every `\n`
+    /// that ends a record.
+    #[inline]
+    pub fn scan(&mut self, data: &[u8], mut on_end: impl FnMut(usize)) {
+        use RecordState::*;
+        let mut s = *self;
+        let mut i = 0;
+        while i < data.len() {
+            if matches!(s, FieldStart | Unquoted) {
+                // Outside quotes only a `"` at a field's start matters: jump
+                // over runs without one, every `\n` in them ends a record.
+                let run = memchr::memchr(b'"', &data[i..]).map_or(data.len(), |k| i + k);
+                for nl in memchr::memchr_iter(b'\n', &data[i..run]) {
+                    on_end(i + nl);
+                }
+                if run == data.len() {
+                    s = match data.last() {
+                        Some(b'\n' | b',') if data.len() > i => FieldStart,
+                        _ if data.len() > i => Unquoted,
+                        _ => s,
+                    };
+                    break;
+                }
+                let at_field_start = if run == i {
+                    s == FieldStart
+                } else {
+                    matches!(data[run - 1], b'\n' | b',')
+                };
+                s = if at_field_start { Quoted } else { Unquoted };
+                i = run + 1;
+                continue;
+            }
+            let b = data[i];
+            s = match (s, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (_, b'"') => Quoted,
+                (_, b'\n') => {
+                    on_end(i);
+                    FieldStart
+                }
+                (_, b',') => FieldStart,
+                _ => Unquoted,
+            };
+            i += 1;
+        }
+        *self = s;
+    }
+}
+
 /// Column positions resolved from a header line.
 #[derive(Debug, Clone)]
 pub(crate) struct CsvSchema {
@@ -198,6 +265,48 @@ impl CsvSchema {
 
 #[cfg(test)]
 mod tests {
+    /// The record scanner, one byte at a time, as RFC 4180 reads.
+    fn reference_ends(data: &[u8]) -> Vec<usize> {
+        use RecordState::*;
+        let mut s = FieldStart;
+        let mut ends = Vec::new();
+        for (i, &b) in data.iter().enumerate() {
+            s = match (s, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (FieldStart | QuoteInQuoted, b'"') => Quoted,
+                (_, b'\n') => {
+                    ends.push(i);
+                    FieldStart
+                }
+                (_, b',') => FieldStart,
+                _ => Unquoted,
+            };
+        }
+        ends
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn record_scanner_matches_the_bytewise_reference_in_any_chunking(
+            data in proptest::collection::vec(proptest::sample::select(b"a,\"\n\r".to_vec()), 0..80),
+            cuts in proptest::collection::vec(0usize..80, 0..4),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(data.len())).collect();
+            cuts.push(0);
+            cuts.push(data.len());
+            cuts.sort_unstable();
+            let mut state = RecordState::default();
+            let mut ends = Vec::new();
+            for w in cuts.windows(2) {
+                state.scan(&data[w[0]..w[1]], |i| ends.push(w[0] + i));
+            }
+            proptest::prop_assert_eq!(ends, reference_ends(&data));
+        }
+    }
+
     use super::*;
 
     #[test]
