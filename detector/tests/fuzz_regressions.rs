@@ -1,0 +1,51 @@
+//! Reproducers of what the fuzz targets (fuzz/, scripts/fuzz.sh) found, one
+//! test per finding. Public API only: the inputs go through `analyze` the way
+//! the fuzz targets send them.
+
+use detector::{Config, FormatChoice};
+
+fn jsonl(times: &[&str]) -> Vec<u8> {
+    times
+        .iter()
+        .map(|t| {
+            format!(
+                r#"{{"time":"{t}","clientip":"10.0.0.1","url":"http://a.example/","action":"ALLOW","responsesize":1}}"#
+            ) + "\n"
+        })
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// Finding 1 (fuzz target `csv`): two events more than ~292 years apart (both
+/// inside the supported 1678–2261 range) overflowed `i64` nanoseconds when
+/// computing `time_range.duration_hours` — a panic in debug builds and a
+/// negative duration in release builds.
+#[test]
+fn time_range_wider_than_i64_nanoseconds() {
+    let r = detector::analyze(
+        &jsonl(&["1717-03-10T08:02:44Z", "2025-06-10T08:00:15Z"]),
+        &Config::default(),
+    )
+    .unwrap();
+    assert_eq!(r.time_range.start, "1717-03-10T08:02:44Z");
+    assert_eq!(r.time_range.end, "2025-06-10T08:00:15Z");
+    let hours = r.time_range.duration_hours;
+    assert!((hours - 2_702_087.9586).abs() < 0.001, "{hours}");
+
+    // The extremes of the range, and the same through CSV.
+    let r = detector::analyze(
+        &jsonl(&["1678-01-01T00:00:00Z", "2261-12-31T23:59:59.999999999Z"]),
+        &Config::default(),
+    )
+    .unwrap();
+    assert!(r.time_range.duration_hours > 5.1e6, "{}", r.time_range.duration_hours);
+    let mut csv = Config::default();
+    csv.input.format = FormatChoice::Csv;
+    let r = detector::analyze(
+        b"timestamp,user,host,resource,bytes,success\n\
+          1717-03-10T08:02:44Z,a,h,r,1,true\n2025-06-10T08:00:15Z,a,h,r,1,false\n",
+        &csv,
+    )
+    .unwrap();
+    assert!(r.time_range.duration_hours > 2.7e6);
+}
