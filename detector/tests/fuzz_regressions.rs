@@ -49,3 +49,31 @@ fn time_range_wider_than_i64_nanoseconds() {
     .unwrap();
     assert!(r.time_range.duration_hours > 2.7e6);
 }
+
+fn nested_line(levels: usize) -> String {
+    // `levels` counts every container, the line's own object included.
+    let inner = "[".repeat(levels - 1) + &"]".repeat(levels - 1);
+    format!(
+        r#"{{"time":"2026-02-14T10:02:15Z","clientip":"10.0.0.1","url":"http://a.example/","action":"ALLOW","responsesize":1,"x":{inner}}}"#
+    )
+}
+
+/// Finding 2 (differential check of fuzz target `jsonl`): a line nested
+/// exactly 128 containers deep was accepted by the detector's JSON scanner
+/// but refused by serde_json ("recursion limit exceeded"), whose limit the
+/// scanner means to match: serde_json allows 127 levels.
+#[test]
+fn nesting_limit_matches_serde_json() {
+    for levels in [2, 127, 128, 129] {
+        let line = nested_line(levels);
+        let serde_ok = serde_json::from_str::<serde_json::Value>(&line).is_ok();
+        let input = format!("{}\n{line}\n", nested_line(2));
+        let r = detector::analyze(input.as_bytes(), &Config::default()).unwrap();
+        let ours_ok = r.lines.accepted == 2;
+        assert_eq!(ours_ok, serde_ok, "{levels} levels: detector {ours_ok}, serde_json {serde_ok}");
+        assert_eq!(ours_ok, levels <= 127, "{levels} levels");
+        if !ours_ok {
+            assert!(r.parse_errors[0].reason.contains("nesting too deep"), "{:?}", r.parse_errors);
+        }
+    }
+}
