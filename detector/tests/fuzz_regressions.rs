@@ -77,3 +77,28 @@ fn nesting_limit_matches_serde_json() {
         }
     }
 }
+
+/// Finding 3 (fuzz target `chunked`, confirmed on a hand-made input): a
+/// first line that starts with a UTF-8 byte-order mark and is exactly
+/// `max_line_bytes` long without it was accepted when pushed whole but
+/// rejected as too long when it arrived split across chunks: the carry
+/// buffer's length check counted the BOM, which the line check strips.
+#[test]
+fn bom_line_at_the_length_limit_is_the_same_in_chunks() {
+    let line = r#"{"time":"2026-02-14T10:02:15Z","clientip":"10.0.0.1","url":"http://a.example/","action":"ALLOW","responsesize":1}"#;
+    let mut input = b"\xef\xbb\xbf".to_vec();
+    input.extend_from_slice(line.as_bytes());
+    input.push(b'\n');
+    let mut config = Config::default();
+    config.input.max_line_bytes = line.len();
+    let whole = detector::analyze(&input, &config).unwrap();
+    assert_eq!(whole.lines.accepted, 1);
+    for chunk in [1, 7, 10, 64] {
+        let mut a = detector::Analyzer::new(config.clone()).unwrap();
+        for c in input.chunks(chunk) {
+            a.push(c).unwrap();
+        }
+        let chunked = a.finish().unwrap();
+        assert!(chunked == whole, "chunks of {chunk}: {:?}", chunked.parse_errors);
+    }
+}
