@@ -102,3 +102,35 @@ fn bom_line_at_the_length_limit_is_the_same_in_chunks() {
         assert!(chunked == whole, "chunks of {chunk}: {:?}", chunked.parse_errors);
     }
 }
+
+/// Finding 4 (found while writing the `csv` target, by review and a
+/// hand-made input; no crash, so the fuzzer cannot flag it): csv-core's
+/// default terminator treats a lone `\r` as the end of a record, so a CSV line
+/// with a `\r` inside lost everything after it — the row was accepted with
+/// its remaining fields silently dropped, and a header was cut short.
+#[test]
+fn csv_carriage_return_inside_a_line_is_data() {
+    let mut config = Config::default();
+    config.input.format = FormatChoice::Csv;
+    let header = "timestamp,user,host,resource,bytes,success\n";
+    let row = "2026-02-14T10:02:15Z,a,h,r,1,true\n";
+    // `true\rjunk` is one field, not a valid boolean: the line is rejected
+    // with a reason instead of read as `true` with `junk,x,y` dropped.
+    let input = format!("{header}{row}2026-02-14T10:02:15Z,a,h,r,1,true\rjunk,x,y\n");
+    let r = detector::analyze(input.as_bytes(), &config).unwrap();
+    assert_eq!((r.lines.accepted, r.lines.rejected), (1, 1), "{:?}", r.parse_errors);
+    assert_eq!(r.parse_errors[0].line, 3);
+    // Trailing CRLF line endings are still fine.
+    let crlf = format!("{header}{row}").replace('\n', "\r\n");
+    let r = detector::analyze(crlf.as_bytes(), &config).unwrap();
+    assert_eq!((r.lines.accepted, r.lines.rejected), (1, 0));
+    // A `\r` inside a quoted field is data, as before.
+    let quoted = format!("{header}2026-02-14T10:02:15Z,\"a\rb\",h,r,1,true\n");
+    let r = detector::analyze(quoted.as_bytes(), &config).unwrap();
+    assert_eq!(r.entities[0].entity, "a\rb");
+    // A header with a `\r` inside names the whole line's columns.
+    let e = detector::analyze(b"timestamp,user\rx,host,resource,bytes,success\nq\n", &config)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("user?x,host"), "{e}");
+}
