@@ -150,6 +150,13 @@ pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
     }
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+    // The range holds for the UTC instant too (an offset can move it into
+    // 1677 or 2262), so every accepted time prints as one that parses.
+    let utc_range =
+        days_from_civil(MIN_YEAR, 1, 1) * 86_400..days_from_civil(MAX_YEAR + 1, 1, 1) * 86_400;
+    if !utc_range.contains(&secs) {
+        return Err("year out of supported range 1678-2261");
+    }
     Ok(secs * NANOS_PER_SEC + frac)
 }
 

@@ -38,7 +38,11 @@ fn time_range_wider_than_i64_nanoseconds() {
         &Config::default(),
     )
     .unwrap();
-    assert!(r.time_range.duration_hours > 5.1e6, "{}", r.time_range.duration_hours);
+    assert!(
+        r.time_range.duration_hours > 5.1e6,
+        "{}",
+        r.time_range.duration_hours
+    );
     let mut csv = Config::default();
     csv.input.format = FormatChoice::Csv;
     let r = detector::analyze(
@@ -70,10 +74,17 @@ fn nesting_limit_matches_serde_json() {
         let input = format!("{}\n{line}\n", nested_line(2));
         let r = detector::analyze(input.as_bytes(), &Config::default()).unwrap();
         let ours_ok = r.lines.accepted == 2;
-        assert_eq!(ours_ok, serde_ok, "{levels} levels: detector {ours_ok}, serde_json {serde_ok}");
+        assert_eq!(
+            ours_ok, serde_ok,
+            "{levels} levels: detector {ours_ok}, serde_json {serde_ok}"
+        );
         assert_eq!(ours_ok, levels <= 127, "{levels} levels");
         if !ours_ok {
-            assert!(r.parse_errors[0].reason.contains("nesting too deep"), "{:?}", r.parse_errors);
+            assert!(
+                r.parse_errors[0].reason.contains("nesting too deep"),
+                "{:?}",
+                r.parse_errors
+            );
         }
     }
 }
@@ -99,7 +110,11 @@ fn bom_line_at_the_length_limit_is_the_same_in_chunks() {
             a.push(c).unwrap();
         }
         let chunked = a.finish().unwrap();
-        assert!(chunked == whole, "chunks of {chunk}: {:?}", chunked.parse_errors);
+        assert!(
+            chunked == whole,
+            "chunks of {chunk}: {:?}",
+            chunked.parse_errors
+        );
     }
 }
 
@@ -118,7 +133,12 @@ fn csv_carriage_return_inside_a_line_is_data() {
     // with a reason instead of read as `true` with `junk,x,y` dropped.
     let input = format!("{header}{row}2026-02-14T10:02:15Z,a,h,r,1,true\rjunk,x,y\n");
     let r = detector::analyze(input.as_bytes(), &config).unwrap();
-    assert_eq!((r.lines.accepted, r.lines.rejected), (1, 1), "{:?}", r.parse_errors);
+    assert_eq!(
+        (r.lines.accepted, r.lines.rejected),
+        (1, 1),
+        "{:?}",
+        r.parse_errors
+    );
     assert_eq!(r.parse_errors[0].line, 3);
     // Trailing CRLF line endings are still fine.
     let crlf = format!("{header}{row}").replace('\n', "\r\n");
@@ -129,8 +149,52 @@ fn csv_carriage_return_inside_a_line_is_data() {
     let r = detector::analyze(quoted.as_bytes(), &config).unwrap();
     assert_eq!(r.entities[0].entity, "a\rb");
     // A header with a `\r` inside names the whole line's columns.
-    let e = detector::analyze(b"timestamp,user\rx,host,resource,bytes,success\nq\n", &config)
-        .unwrap_err()
-        .to_string();
+    let e = detector::analyze(
+        b"timestamp,user\rx,host,resource,bytes,success\nq\n",
+        &config,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("user?x,host"), "{e}");
+}
+
+/// Finding 5 (fuzz target `time`, round-trip check): the supported year range
+/// (1678–2261) was checked on the local date, before the offset was applied,
+/// so `1678-01-01T00:02:15+02:00` was accepted as the instant
+/// `1677-12-31T22:02:15Z` — which the report then printed and the detector
+/// rejects when read back. The range now holds for the UTC instant.
+#[test]
+fn accepted_times_print_as_times_that_parse() {
+    let accepted = |t: &str| {
+        detector::analyze(&jsonl(&[t]), &Config::default())
+            .map(|r| r.time_range.start)
+            .ok()
+    };
+    assert_eq!(accepted("1678-01-01T00:02:15+02:00"), None);
+    assert_eq!(accepted("2261-12-31T23:00:00-02:00"), None);
+    assert_eq!(
+        accepted("1678-01-01T02:00:00+02:00").as_deref(),
+        Some("1678-01-01T00:00:00Z")
+    );
+    assert_eq!(
+        accepted("2262-01-01T01:59:59.999999999+02:00").as_deref(),
+        None,
+        "2262 is out of range whatever the offset"
+    );
+    assert_eq!(
+        accepted("2261-12-31T23:59:59.999999999Z").as_deref(),
+        Some("2261-12-31T23:59:59.999999999Z")
+    );
+    for t in [
+        "1678-01-01T00:00:00Z",
+        "2261-12-31T23:59:59.999999999Z",
+        "1999-12-31T23:59:59-14:00",
+    ] {
+        let printed = accepted(t).unwrap();
+        assert_eq!(
+            accepted(&printed),
+            Some(printed.clone()),
+            "{t} -> {printed}"
+        );
+    }
 }
