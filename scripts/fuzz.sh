@@ -77,7 +77,7 @@ case "$mode" in
     trap 'rm -rf "$scratch"' EXIT
     for t in "${TARGETS[@]}"; do
       step "fuzz smoke: $t for ${secs}s over fuzz/corpus/$t"
-      mkdir -p "$scratch/$t"
+      mkdir -p "$scratch/$t" "fuzz/corpus/$t"
       rc=0
       run "$t" "$scratch/$t" "fuzz/corpus/$t" -- "${LIBFUZZER_ARGS[@]}" \
         -max_total_time="$secs" -print_final_stats=1 >"$scratch/$t.log" 2>&1 || rc=$?
