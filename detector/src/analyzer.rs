@@ -321,8 +321,11 @@ impl Analyzer {
         if self.discarding || data.is_empty() {
             return;
         }
-        // One byte of slack for a `\r` that is not part of the line.
-        if self.carry.len() + data.len() > self.config.input.max_line_bytes + 1 {
+        // Slack for a `\r` that is not part of the line and, on line 1, a
+        // UTF-8 byte-order mark (3 bytes): `ingest::line::classify` strips
+        // both before the length check, which is exact.
+        let slack = if self.next_line == 1 { 4 } else { 1 };
+        if self.carry.len() + data.len() > self.config.input.max_line_bytes + slack {
             self.main.too_long(self.next_line, &self.config);
             self.carry = Vec::new();
             self.discarding = true;

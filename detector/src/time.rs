@@ -150,7 +150,12 @@ pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
     }
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
-    Ok(secs * NANOS_PER_SEC + frac)
+    // The range holds for the UTC instant too (an offset can move it into
+    // 1677 or 2262), so every accepted time prints as one that parses. (No
+    // overflow: 2262-01-01T23:59Z is still inside i64 nanoseconds.)
+    let t = secs * NANOS_PER_SEC + frac;
+    check_range(t)?;
+    Ok(t)
 }
 
 /// Formats a UTC instant as RFC 3339 with `Z`. Fractional seconds are printed

@@ -50,7 +50,8 @@ pub(crate) fn time_range(span: (Nanos, Nanos)) -> TimeRange {
     TimeRange {
         start: format_rfc3339(span.0),
         end: format_rfc3339(span.1),
-        duration_hours: (span.1 - span.0) as f64 / NANOS_PER_HOUR as f64,
+        // abs_diff: the span of the supported years exceeds i64 nanoseconds.
+        duration_hours: span.1.abs_diff(span.0) as f64 / NANOS_PER_HOUR as f64,
     }
 }
 

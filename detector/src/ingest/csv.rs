@@ -97,7 +97,15 @@ pub(crate) struct CsvSchema {
 thread_local! {
     /// Building a `csv_core::Reader` compiles its state machine, which costs
     /// far more than reading a line; one per thread is reused and reset.
-    static READER: std::cell::RefCell<csv_core::Reader> = std::cell::RefCell::new(csv_core::Reader::new());
+    /// The terminator is `\n` only: the analyzer has already framed the line
+    /// (and stripped its `\r\n`), so a `\r` left inside is data. With
+    /// csv-core's default (CRLF: any of `\r`, `\n`) a lone `\r` ended the
+    /// record and the rest of the line was silently dropped.
+    static READER: std::cell::RefCell<csv_core::Reader> = std::cell::RefCell::new(
+        csv_core::ReaderBuilder::new()
+            .terminator(csv_core::Terminator::Any(b'\n'))
+            .build(),
+    );
 }
 
 /// Splits one CSV line into fields (quotes removed, `""` unescaped).

@@ -10,7 +10,8 @@
 
 use std::borrow::Cow;
 
-/// Deepest nesting accepted inside an ignored value (serde_json's limit).
+/// Containers may nest fewer than this many levels deep, the line's own
+/// object included: serde_json's limit (it refuses the 128th level).
 const MAX_DEPTH: usize = 128;
 
 /// Why a line is not a JSON object, and the byte column (1-based) where the
@@ -299,7 +300,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn array(&mut self, depth: usize) -> Res<()> {
-        if depth > MAX_DEPTH {
+        if depth >= MAX_DEPTH {
             return self.err("nesting too deep");
         }
         self.i += 1;
@@ -325,7 +326,7 @@ impl<'a> Scanner<'a> {
 
     /// A nested object inside an ignored value.
     fn object(&mut self, depth: usize) -> Res<()> {
-        if depth > MAX_DEPTH {
+        if depth >= MAX_DEPTH {
             return self.err("nesting too deep");
         }
         self.members(depth, &mut |_, _| {})
