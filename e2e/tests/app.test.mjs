@@ -134,6 +134,25 @@ test('gzip and zstd files are analyzed in the browser like the plain file', asyn
   await context.close();
 });
 
+test('names from the file and the file name are shown as text, never run as HTML', async () => {
+  const evil = '<img src=x onerror="window.__pwned=1">';
+  const rows = ['timestamp,user,host,action,resource,bytes,success'];
+  for (let i = 0; i < 10; i++) {
+    rows.push(`2025-03-10T09:0${i}:00Z,"${evil.replaceAll('"', '""')}",pc-1,LOGIN,Okta,10,false`);
+    rows.push(`2025-03-10T09:0${i}:30Z,bob,pc-2,LOGIN,Okta,10,true`);
+  }
+  const path = tempFile(`${evil.replaceAll('"', '')}.csv`, rows.join('\n') + '\n');
+  const { page, context, errors } = await openPage(browser, server.url);
+  await analyzeFile(page, path);
+  const cards = await page.$$eval('[data-testid="anomaly-card"]', (els) => els.map((e) => e.dataset.entity));
+  assert.deepEqual(cards, [evil]);
+  assert.ok((await page.textContent('[data-testid="file-name"]')).includes('<img src=x'));
+  assert.equal(await page.$('img[src="x"]'), null);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a file dropped on the drop zone is analyzed', async () => {
   const name = 'anomalous_exfiltration.jsonl';
   const expected = cliReport(join(DATA, name), '--no-logs');
