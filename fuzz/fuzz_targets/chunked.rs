@@ -3,11 +3,13 @@
 //! auto-detected so both JSONL and CSV framing are exercised.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use detector::{Analyzer, Config, LogsMode};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&n, rest)) = data.split_first() else { return };
+    let Some((&n, rest)) = data.split_first() else {
+        return;
+    };
     let n = usize::from(n % 8) + 1;
     if rest.len() < n {
         return;
@@ -36,10 +38,18 @@ fuzz_target!(|data: &[u8]| {
     match (&whole, &chunked) {
         (Ok(w), Ok(c)) => {
             signaltrace_fuzz::check_report(w, log);
-            assert!(w == c, "chunked report differs:\n{}\n{}",
-                serde_json::to_string(w).unwrap(), serde_json::to_string(c).unwrap());
+            assert!(
+                w == c,
+                "chunked report differs:\n{}\n{}",
+                serde_json::to_string(w).unwrap(),
+                serde_json::to_string(c).unwrap()
+            );
         }
         (Err(w), Err(c)) => assert_eq!(w.to_string(), c.to_string()),
-        _ => panic!("one push gave {:?}, chunked gave {:?}", whole.as_ref().err(), chunked.as_ref().err()),
+        _ => panic!(
+            "one push gave {:?}, chunked gave {:?}",
+            whole.as_ref().err(),
+            chunked.as_ref().err()
+        ),
     }
 });

@@ -5,8 +5,8 @@
 //! must analyze without panicking.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use detector::Config;
+use libfuzzer_sys::fuzz_target;
 use signaltrace_fuzz::check_report;
 
 const JSONL: &[u8] = br#"{"time":"2026-02-14T10:02:15Z","clientip":"10.0.0.1","user":"a","url":"https://a.example/","action":"DENY","responsesize":10}
@@ -24,7 +24,9 @@ fn exercise(config: &Config) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(config) = toml::from_str::<Config>(text) {
         if config.validate().is_ok() {
             exercise(&config);

@@ -9,7 +9,9 @@ const HEADER: &[u8] = b"timestamp,user,host,resource,bytes,success,clientip\n";
 const ROW: &[u8] = b"2026-02-14T10:02:15Z,alice,ws1,files.example,10,true,10.0.0.1\n";
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
     let mut input = Vec::with_capacity(HEADER.len() + ROW.len() + rest.len());
     if mode & 1 == 0 {
         input.extend_from_slice(HEADER);

@@ -20,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
     // The first fuzzed line (line 2), as the analyzer cleans it.
     let line = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let Ok(text) = std::str::from_utf8(line) else { return };
+    let Ok(text) = std::str::from_utf8(line) else {
+        return;
+    };
     if text.trim_ascii().is_empty() || data.is_empty() {
         return;
     }

@@ -17,11 +17,16 @@ fn analyze_time(time: &str) -> Result<detector::Report, detector::Error> {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let Ok(report) = analyze_time(&text) else { return };
+    let Ok(report) = analyze_time(&text) else {
+        return;
+    };
     assert_eq!(report.lines.accepted, 1);
     let start = &report.time_range.start;
     assert_eq!(start, &report.time_range.end);
     let again = analyze_time(start)
         .unwrap_or_else(|e| panic!("{text:?} was accepted as {start:?}, which is rejected: {e}"));
-    assert_eq!(&again.time_range.start, start, "{text:?} does not round-trip");
+    assert_eq!(
+        &again.time_range.start, start,
+        "{text:?} does not round-trip"
+    );
 });

@@ -10,12 +10,16 @@ fuzz_target!(|data: &[u8]| {
     let line = jsonl_line(r#""2026-02-14T10:02:15Z""#, &json_string(&url));
     let mut config = jsonl_config();
     config.entity = Some(detector::EntityField::Host);
-    let Ok(report) = detector::analyze(line.as_bytes(), &config) else { return };
+    let Ok(report) = detector::analyze(line.as_bytes(), &config) else {
+        return;
+    };
     check_report(&report, line.as_bytes());
     let host = &report.entities[0].entity;
     assert!(!host.is_empty(), "empty host from {url:?}");
     assert!(
-        !host.chars().any(|c| c.is_ascii_uppercase() || c.is_ascii_whitespace() || c.is_ascii_control()),
+        !host
+            .chars()
+            .any(|c| c.is_ascii_uppercase() || c.is_ascii_whitespace() || c.is_ascii_control()),
         "host {host:?} from {url:?} is not lower-cased or has spaces/controls"
     );
     assert!(url.contains("://"), "relative url {url:?} accepted");
