@@ -8,6 +8,8 @@ step "cargo test (detector, CLI)"
 cargo test --workspace --locked
 step "schemathesis against the running server (OpenAPI document, about 2 min)"
 bash scripts/test-schemathesis.sh
+step "fuzz smoke: every fuzz target 10 s over the committed corpus (nightly, cargo-fuzz)"
+bash scripts/fuzz.sh
 step "wasm: wasm-bindgen tests in Node and headless Chromium, the npm package"
 bash scripts/test-wasm.sh
 step "browser app: unit tests, then end-to-end in headless Chromium (static host and server mode)"

@@ -45,7 +45,7 @@ pub fn check_report(report: &Report, input: &[u8]) {
     let l = &report.lines;
     assert_eq!(
         l.total,
-        l.accepted + l.rejected + l.blank + l.header,
+        l.accepted + l.rejected + l.blank + l.header + l.continuation,
         "line counts do not add up: {l:?}"
     );
     assert_eq!(l.total, count_lines(input), "total lines != framed lines");
