@@ -272,8 +272,7 @@ impl Analyzer {
         if self.fatal.is_some() {
             return;
         }
-        let (first, last) = self.line_ends(&data[at..]);
-        let Some(first) = first else {
+        let Some((first, last)) = self.line_ends(&data[at..]) else {
             self.extend_carry(&data[at..]);
             return;
         };
@@ -291,25 +290,19 @@ impl Analyzer {
         self.extend_carry(&data[last + 1..]);
     }
 
-    /// The first and last line end in `data` (CSV: record ends, the record
-    /// state carried on). The first is only looked for when a carried line
-    /// waits for it; otherwise it is reported as 0 when any end exists.
-    fn line_ends(&mut self, data: &[u8]) -> (Option<usize>, usize) {
+    /// The first and last line end in `data`, if any (CSV: record ends,
+    /// with the quoting state carried on).
+    fn line_ends(&mut self, data: &[u8]) -> Option<(usize, usize)> {
         if self.csv_records {
-            let (mut first, mut last) = (None, 0);
+            let mut ends = None;
             self.record.scan(data, |i| {
-                first.get_or_insert(i);
-                last = i;
+                let first = ends.map_or(i, |(f, _)| f);
+                ends = Some((first, i));
             });
-            return (first, last);
+            return ends;
         }
-        let Some(last) = memchr::memrchr(b'\n', data) else {
-            return (None, 0);
-        };
-        if self.carry.is_empty() && !self.discarding {
-            return (Some(0), last);
-        }
-        (memchr::memchr(b'\n', data), last)
+        let last = memchr::memrchr(b'\n', data)?;
+        Some((memchr::memchr(b'\n', data)?, last))
     }
 
     fn extend_carry(&mut self, data: &[u8]) {
