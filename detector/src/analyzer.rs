@@ -367,7 +367,7 @@ impl Analyzer {
                     clock: self.clock.clone(),
                     config: Arc::clone(&self.config),
                 });
-                self.csv_records = matches!(ctx.schema, Schema::Csv(_));
+                self.csv_records = matches!(ctx.schema, Schema::Csv(..));
                 self.ctx = Some(Arc::clone(&ctx));
                 if !sniffed.header {
                     self.main.ingest_line(&ctx, line_no, raw);
@@ -446,9 +446,18 @@ impl Analyzer {
             // No non-blank line decided a format.
             return Err(merged.nothing_to_analyze());
         };
+        let mapping = ctx.schema.mapping();
+        if merged.accepted > 0 {
+            if let Some(e) = mapping.never_seen(merged.fields_seen) {
+                return Err(e);
+            }
+        }
+        // The report echoes the mapping resolved for this input's format.
+        let mut config = Config::clone(&self.config);
+        config.fields = mapping.echo.clone();
         assemble::build(
             merged,
-            &self.config,
+            &config,
             &self.allowlist,
             ctx.schema.format(),
             ctx.entity,

@@ -224,35 +224,178 @@ impl Default for InputConfig {
     }
 }
 
-/// Header names of the columns the detector reads (matched ignoring ASCII
-/// case and surrounding spaces). Other columns, `action` included, are
-/// carried along unread: denial comes from `success`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+named!(Preset, "preset", { Ecs => "ecs" });
+
+/// A named field mapping for a well-known log schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[serde(default, deny_unknown_fields)]
-pub struct CsvColumns {
-    pub timestamp: String,
-    pub user: String,
-    pub host: String,
-    pub resource: String,
-    pub bytes: String,
-    pub success: String,
-    /// Optional column with the client IP (for `--entity clientip`).
-    pub clientip: String,
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// Elastic Common Schema web/proxy events (Elastic Agent, Filebeat):
+    /// `@timestamp`, `source.ip`, `user.name`, `url.full` (else
+    /// `url.original`), `http.response.bytes` (else
+    /// `http.response.body.bytes`), `http.response.status_code`; denied when
+    /// `event.type` is or contains `denied`.
+    Ecs,
 }
 
-impl Default for CsvColumns {
-    fn default() -> Self {
-        Self {
-            timestamp: "timestamp".into(),
-            user: "user".into(),
-            host: "host".into(),
-            resource: "resource".into(),
-            bytes: "bytes".into(),
-            success: "success".into(),
-            clientip: "clientip".into(),
-        }
+/// Where the detector finds each field it reads: in JSONL a path into the
+/// object (`source.ip` is the member `ip` of the object `source`, or a
+/// member literally named `source.ip`); in CSV a header name (matched
+/// ignoring ASCII case and surrounding spaces). Each field lists
+/// alternatives, the first one present wins (`url.full`, else
+/// `url.original`). An empty list means the format's default (or the
+/// preset's); a report echoes the mapping it used, resolved.
+///
+/// Defaults, JSONL: `time`, `clientip`, `user`, `url`, bytes
+/// `responsesize`, `responsecode`, action `action` with `DENY`/`ALLOW`.
+/// CSV: `timestamp`, `clientip`, `user`, `host` (the source host),
+/// `resource` (the destination), `bytes`, action `success` with
+/// `false`/`true`. JSONL reads no `host`/`resource` (the destination is the
+/// URL's host); CSV reads no `url`/`responsecode`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(default, deny_unknown_fields)]
+pub struct Fields {
+    /// A named mapping (`ecs`) under the fields given here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<Preset>,
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub time: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub clientip: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub user: Vec<String>,
+    /// JSONL: the absolute URL whose host is the destination.
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub url: Vec<String>,
+    /// CSV: the destination (resource) column.
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub resource: Vec<String>,
+    /// CSV: the source host column (for `entity = "host"`).
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub host: Vec<String>,
+    /// Bytes transferred (a whole number ≥ 0).
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub bytes: Vec<String>,
+    /// JSONL: the HTTP status code (optional).
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub responsecode: Vec<String>,
+    /// The field that says whether a request was denied: a string, a
+    /// boolean or number (read as its text), or an array of strings.
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub action: Vec<String>,
+    /// Values of `action` that mean denied (an array: any element).
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub deny_values: Vec<String>,
+    /// Values of `action` that mean allowed. When empty, every other value
+    /// (and a missing `action`) means allowed; otherwise `action` is
+    /// required and any value in neither list rejects the line.
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]", optional))]
+    pub allow_values: Vec<String>,
+}
+
+impl Fields {
+    /// The keys `set` takes, as the config spells them.
+    pub const KEYS: [&'static str; 11] = [
+        "time",
+        "clientip",
+        "user",
+        "url",
+        "resource",
+        "host",
+        "bytes",
+        "responsecode",
+        "action",
+        "deny_values",
+        "allow_values",
+    ];
+
+    /// Sets one field's alternatives by its config key (`--field
+    /// url=url.full,url.original`).
+    pub fn set(&mut self, key: &str, values: Vec<String>) -> Result<(), Error> {
+        let slot = match key {
+            "time" => &mut self.time,
+            "clientip" => &mut self.clientip,
+            "user" => &mut self.user,
+            "url" => &mut self.url,
+            "resource" => &mut self.resource,
+            "host" => &mut self.host,
+            "bytes" => &mut self.bytes,
+            "responsecode" => &mut self.responsecode,
+            "action" => &mut self.action,
+            "deny_values" => &mut self.deny_values,
+            "allow_values" => &mut self.allow_values,
+            _ => {
+                return Err(Error::InvalidConfig(format!(
+                    "unknown field `{key}` (fields: {})",
+                    Self::KEYS.join(", ")
+                )))
+            }
+        };
+        *slot = values;
+        Ok(())
     }
+
+    /// What can be checked before the format is known: no empty names, no
+    /// value both deny and allow.
+    fn validate(&self) -> Result<(), Error> {
+        let named = [
+            ("time", &self.time),
+            ("clientip", &self.clientip),
+            ("user", &self.user),
+            ("url", &self.url),
+            ("resource", &self.resource),
+            ("host", &self.host),
+            ("bytes", &self.bytes),
+            ("responsecode", &self.responsecode),
+            ("action", &self.action),
+            ("deny_values", &self.deny_values),
+            ("allow_values", &self.allow_values),
+        ];
+        for (key, names) in named {
+            if names.iter().any(|p| p.trim().is_empty()) {
+                return Err(Error::InvalidConfig(format!(
+                    "`fields.{key}` must not contain an empty name"
+                )));
+            }
+        }
+        if let Some(v) = self
+            .deny_values
+            .iter()
+            .find(|v| self.allow_values.contains(v))
+        {
+            return Err(Error::InvalidConfig(format!(
+                "`fields`: \"{v}\" is in both deny_values and allow_values"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A field given as one string or a list of alternatives.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// Everything that shapes an analysis.
@@ -269,8 +412,8 @@ pub struct Config {
     pub forest: ForestConfig,
     /// Which raw rows the report carries.
     pub logs: LogsMode,
-    /// CSV column names.
-    pub csv: CsvColumns,
+    /// Where each field is read from (JSONL paths, CSV columns).
+    pub fields: Fields,
     /// Entities never flagged: exact values, or CIDR ranges for IP entities.
     /// They stay in the population (and in the forest) marked `allowlisted`.
     pub allowlist: Vec<String>,
@@ -382,6 +525,7 @@ impl Config {
         )?;
         check(f.min_entities >= 2, "forest.min_entities", "at least 2")?;
         let allowlist = Allowlist::new(&self.allowlist)?;
+        self.fields.validate()?;
         if let Some(key) = &self.pseudonymize {
             check(
                 key.len() >= 8,

@@ -63,7 +63,7 @@ pub mod vocab;
 pub mod wasm;
 
 pub use analyzer::Analyzer;
-pub use config::{Config, CsvColumns, EntityField, Format, FormatChoice, LogsMode};
+pub use config::{Config, EntityField, Fields, Format, FormatChoice, LogsMode, Preset};
 pub use error::Error;
 pub use features::{Features, FEATURE_NAMES};
 pub use ingest::{Action, RejectKind};

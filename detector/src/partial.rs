@@ -70,6 +70,8 @@ pub(crate) struct Partial {
     /// Events per local hour of day.
     pub per_hour: [u64; 24],
     pub rows: Vec<StoredRow>,
+    /// Which mapped fields some accepted line had (mapping slot bits).
+    pub fields_seen: u16,
 }
 
 impl Partial {
@@ -127,6 +129,7 @@ impl Partial {
         match parsed {
             Ok(ev) => {
                 self.accepted += 1;
+                self.fields_seen |= ev.seen;
                 let t = ev.time;
                 self.span = Some(match self.span {
                     None => (t, t),
@@ -173,7 +176,7 @@ impl Partial {
     pub fn ingest_block(&mut self, ctx: &Context, first_line: u64, block: &[u8]) -> u64 {
         let mut line_no = first_line;
         let mut start = 0;
-        if let Schema::Csv(_) = ctx.schema {
+        if let Schema::Csv(..) = ctx.schema {
             // A block starts at a record's start; a record may span lines.
             let mut record = RecordState::default();
             record.scan(block, |nl| {
@@ -253,5 +256,6 @@ impl Partial {
             *a += b;
         }
         self.rows.extend(other.rows);
+        self.fields_seen |= other.fields_seen;
     }
 }

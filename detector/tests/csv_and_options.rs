@@ -79,12 +79,12 @@ fn csv_rows_with_problems_are_rejected_with_reasons() {
 fn csv_columns_can_be_remapped_and_format_forced() {
     let text = "when,who,machine,verb,target,size,ok\n2025-03-11T09:15:43+02:00,alice,pc1,GET,Wiki,7,true\n";
     let mut config = Config::default();
-    config.csv.timestamp = "when".into();
-    config.csv.user = "who".into();
-    config.csv.host = "machine".into();
-    config.csv.resource = "target".into();
-    config.csv.bytes = "size".into();
-    config.csv.success = "ok".into();
+    config.fields.time = vec!["when".into()];
+    config.fields.user = vec!["who".into()];
+    config.fields.host = vec!["machine".into()];
+    config.fields.resource = vec!["target".into()];
+    config.fields.bytes = vec!["size".into()];
+    config.fields.action = vec!["ok".into()];
     config.input.format = detector::FormatChoice::Csv;
     let r = csv_report(text, &config);
     assert_eq!(r.time_range.start, "2025-03-11T07:15:43Z");

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
-import { canonical, dataDir, dataFiles, installPackage, runCli } from './helpers.mjs';
+import { canonical, dataDir, dataFiles, installPackage, repoRoot, runCli } from './helpers.mjs';
 
 let pkg;
 let scratch;
@@ -86,6 +86,25 @@ test('a config file and the same options give the same report', () => {
   assert.equal(cli.status, 0, cli.stderr);
   const report = pkg.mod.analyze(readFileSync(join(dataDir, name)), { ...options, filename: name });
   assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+});
+
+test('an ECS log with the ecs preset gives the CLI report, and the plain file\'s features', () => {
+  const path = join(repoRoot, 'detector', 'tests', 'inputs', 'exfiltration_ecs.jsonl');
+  const cli = runCli(['analyze', path, '--preset', 'ecs', '--field', 'url=url.missing,url.full']);
+  assert.equal(cli.status, 0, cli.stderr);
+  const report = pkg.mod.analyze(readFileSync(path), {
+    fields: { preset: 'ecs', url: ['url.missing', 'url.full'] },
+    filename: 'exfiltration_ecs.jsonl',
+  });
+  assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+  assert.deepEqual(report.config.fields.time, ['@timestamp']);
+  const plain = pkg.mod.analyze(readFileSync(join(dataDir, 'anomalous_exfiltration.jsonl')));
+  assert.deepEqual(report.entities, plain.entities);
+  assert.deepEqual(report.anomalies, plain.anomalies);
+  assert.throws(
+    () => pkg.mod.analyze(readFileSync(path), { fields: { preset: 'ecs', user: 'usr.name' } }),
+    /`fields\.user`/,
+  );
 });
 
 test('allowlist and pseudonymize options match the CLI with the same config', () => {

@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use detector::export::{self, ExportFormat};
-use detector::{Analyzer, Config, EntityField, FormatChoice, LogsMode, Named};
+use detector::{Analyzer, Config, EntityField, Fields, FormatChoice, LogsMode, Named, Preset};
 
 /// Read size: large enough to amortize syscalls, small enough that a few
 /// blocks in flight stay well under the memory budget.
@@ -102,7 +102,47 @@ struct AnalyzeArgs {
     )]
     pseudonymize: Option<String>,
     #[command(flatten)]
+    fields: FieldArgs,
+    #[command(flatten)]
     thresholds: ThresholdArgs,
+}
+
+/// Where fields are read from; flags beat the config file's `fields`.
+#[derive(Args)]
+#[command(next_help_heading = "Field mapping (override the config file)")]
+struct FieldArgs {
+    /// A named mapping for a log schema: ecs (Elastic Common Schema:
+    /// @timestamp, source.ip, user.name, url.full, http.response.bytes;
+    /// denied when event.type contains "denied").
+    #[arg(long, value_parser = one_of::<Preset>())]
+    preset: Option<Preset>,
+    /// Read NAME from PATH: a dotted path into JSONL objects (source.ip) or
+    /// a CSV column; several comma-separated paths are alternatives, the
+    /// first present wins. NAME: time, clientip, user, url, resource, host,
+    /// bytes, responsecode, action, deny_values, allow_values. Repeatable.
+    #[arg(long = "field", value_name = "NAME=PATH[,PATH...]")]
+    field: Vec<String>,
+}
+
+impl FieldArgs {
+    fn apply(&self, c: &mut Config) -> Result<(), Fail> {
+        if let Some(p) = self.preset {
+            c.fields.preset = Some(p);
+        }
+        for spec in &self.field {
+            let (name, paths) = spec.split_once('=').ok_or_else(|| {
+                Fail(format!(
+                    "--field {spec:?}: expected NAME=PATH, e.g. clientip=source.ip (names: {})",
+                    Fields::KEYS.join(", ")
+                ))
+            })?;
+            let paths = paths.split(',').map(|p| p.trim().to_owned()).collect();
+            c.fields
+                .set(name.trim(), paths)
+                .map_err(|e| Fail(format!("--field {spec:?}: {e}")))?;
+        }
+        Ok(())
+    }
 }
 
 /// Every threshold as a flag; a flag beats the config file.
@@ -337,6 +377,7 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
     if a.strict {
         config.input.strict = true;
     }
+    a.fields.apply(&mut config)?;
     a.thresholds.apply(&mut config)?;
     config.allowlist.extend(a.allowlist.iter().cloned());
     if let Some(key) = &a.pseudonymize {

@@ -531,3 +531,76 @@ fn quoted_csv_fields_may_span_lines() {
     // Header, then 25 records of two lines each: the bad row is line 52.
     assert_eq!(r["parse_errors"][0]["line"], 52);
 }
+
+/// The report without the parts that name the input or echo the config.
+fn body(mut v: serde_json::Value) -> serde_json::Value {
+    let o = v.as_object_mut().unwrap();
+    o.remove("config");
+    o.remove("filename");
+    v
+}
+
+#[test]
+fn preset_and_field_flags_map_other_schemas() {
+    let ecs = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../detector/tests/inputs/exfiltration_ecs.jsonl");
+    let ecs = ecs.to_str().unwrap();
+    let plain = json(&run(&[
+        "analyze",
+        data("anomalous_exfiltration.jsonl").to_str().unwrap(),
+    ]));
+    let mapped = json(&run(&["analyze", ecs, "--preset", "ecs"]));
+    assert_eq!(mapped["config"]["fields"]["preset"], "ecs");
+    assert_eq!(mapped["config"]["fields"]["clientip"][0], "source.ip");
+    assert_eq!(body(plain.clone()), body(mapped));
+
+    // The same mapping spelled out with --field, alternatives comma-separated.
+    let spelled = json(&run(&[
+        "analyze",
+        ecs,
+        "--field",
+        "time=@timestamp",
+        "--field",
+        "clientip=source.ip",
+        "--field",
+        "user=user.name",
+        "--field",
+        "url=url.missing,url.full",
+        "--field",
+        "bytes=http.response.bytes",
+        "--field",
+        "responsecode=http.response.status_code",
+        "--field",
+        "action=event.type",
+        "--field",
+        "deny_values=denied",
+        "--field",
+        "allow_values=allowed",
+    ]));
+    assert_eq!(spelled["config"]["fields"]["url"][1], "url.full");
+    assert_eq!(body(plain), body(spelled));
+
+    fails_with(
+        &run(&["analyze", ecs, "--field", "clientip"]),
+        "expected NAME=PATH",
+    );
+    fails_with(
+        &run(&["analyze", ecs, "--field", "ip=source.ip"]),
+        "clientip",
+    );
+    let out = run(&["analyze", ecs, "--preset", "elk"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ecs"));
+    // A mapped field that no line has.
+    fails_with(
+        &run(&[
+            "analyze",
+            ecs,
+            "--preset",
+            "ecs",
+            "--field",
+            "user=usr.name",
+        ]),
+        "`fields.user`",
+    );
+}

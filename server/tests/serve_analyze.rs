@@ -65,6 +65,39 @@ fn a_config_part_is_applied_like_the_cli_config_file() {
 }
 
 #[test]
+fn a_config_part_maps_fields_like_the_cli_flags() {
+    let server = Server::start(&[]);
+    let token = server.token();
+    let path = data_dir().join("../detector/tests/inputs/exfiltration_ecs.jsonl");
+    let data = std::fs::read(&path).unwrap();
+    let config = r#"{"fields": {"preset": "ecs", "url": ["url.missing", "url.full"]}}"#;
+    let r = server.analyze(
+        &token,
+        "",
+        &[Part::config(config), Part::file("ecs.jsonl", &data)],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut expected = cli_report(
+        &path,
+        &["--preset", "ecs", "--field", "url=url.missing,url.full"],
+    );
+    expected["filename"] = "ecs.jsonl".into();
+    assert_eq!(r.json(), expected);
+    assert_eq!(r.json()["config"]["fields"]["time"][0], "@timestamp");
+    // A mapped field that no line has is the detector's 400.
+    let r = server.analyze(
+        &token,
+        "",
+        &[
+            Part::config(r#"{"fields": {"preset": "ecs", "user": "usr.name"}}"#),
+            Part::file("ecs.jsonl", &data),
+        ],
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("fields.user"), "{}", r.text());
+}
+
+#[test]
 fn an_empty_config_part_means_the_defaults() {
     let server = Server::start(&[]);
     let token = server.token();

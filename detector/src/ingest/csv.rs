@@ -1,7 +1,7 @@
 //! CSV access logs: a header names the columns, each later line is one event.
 //!
 //! Fields are split by `csv-core` (RFC 4180 quoting). The header decides which
-//! column is which through the configured [`CsvColumns`], so exports with
+//! column is which through the configured field mapping (`config::Fields`), so exports with
 //! other names can be remapped. Mapping to the shared event: time =
 //! timestamp, destination = resource, denied = !success, bytes = bytes,
 //! source host = host.
@@ -9,10 +9,11 @@
 use std::borrow::Cow;
 
 use crate::clock::Clock;
-use crate::config::{CsvColumns, EntityField};
+use crate::config::EntityField;
 use crate::error::Error;
 
 use super::event::{Action, Event, RejectKind, Rejection};
+use super::mapping::{Mapping, Slot};
 
 /// Where CSV records end: at a `\n` outside a quoted field. RFC 4180 lets a
 /// field that starts with `"` run to its closing `"` (a doubled `""` inside
@@ -92,6 +93,13 @@ pub(crate) struct CsvSchema {
     success: usize,
     host: Option<usize>,
     clientip: Option<usize>,
+    /// Values of the action column that mean denied / allowed (compared
+    /// ignoring ASCII case and surrounding spaces).
+    deny: Vec<String>,
+    allow: Vec<String>,
+    /// The header names of timestamp, user, resource, bytes and action,
+    /// for messages.
+    names: [String; 5],
 }
 
 thread_local! {
@@ -135,16 +143,19 @@ pub fn split_fields(line: &str) -> Vec<String> {
 }
 
 impl CsvSchema {
-    /// Resolves the columns of `header` for grouping by `entity`.
+    /// Resolves the columns of `header` for grouping by `entity`: each
+    /// field's first alternative present in the header.
     pub fn from_header(
         header: &str,
-        names: &CsvColumns,
+        mapping: &Mapping,
         entity: EntityField,
     ) -> Result<Self, Error> {
         let cols = split_fields(header);
-        let find = |name: &str| {
-            cols.iter()
-                .position(|c| c.trim().eq_ignore_ascii_case(name.trim()))
+        let find = |slot: Slot| {
+            mapping.paths[slot as usize].iter().find_map(|name| {
+                cols.iter()
+                    .position(|c| c.trim().eq_ignore_ascii_case(name.trim()))
+            })
         };
         // The header as the user would recognise it: printable, and short.
         let shown: String = cols
@@ -153,27 +164,52 @@ impl CsvSchema {
             .map(|c| if c.is_control() { '?' } else { c })
             .take(120)
             .collect();
-        let need = |name: &str| {
-            find(name).ok_or_else(|| {
+        let need = |slot: Slot| {
+            find(slot).ok_or_else(|| {
                 Error::BadHeader(format!(
-                    "no `{name}` column (header has: {shown}); remap columns with the csv config"
+                    "no `{}` column (header has: {shown}); map columns with `fields.{}` in \
+                     the config or --field {}=COLUMN",
+                    mapping.name(slot),
+                    slot.key(),
+                    slot.key(),
                 ))
             })
         };
         let schema = CsvSchema {
             width: cols.len(),
-            timestamp: need(&names.timestamp)?,
-            user: need(&names.user)?,
-            resource: need(&names.resource)?,
-            bytes: need(&names.bytes)?,
-            success: need(&names.success)?,
-            host: find(&names.host),
-            clientip: find(&names.clientip),
+            timestamp: need(Slot::Time)?,
+            user: need(Slot::User)?,
+            resource: need(Slot::Resource)?,
+            bytes: need(Slot::Bytes)?,
+            success: need(Slot::Action)?,
+            host: find(Slot::Host),
+            clientip: find(Slot::Clientip),
+            deny: mapping.deny.clone(),
+            allow: mapping.allow.clone(),
+            names: [
+                Slot::Time,
+                Slot::User,
+                Slot::Resource,
+                Slot::Bytes,
+                Slot::Action,
+            ]
+            .map(|s| {
+                let alts = &mapping.paths[s as usize];
+                let present =
+                    |n: &&String| cols.iter().any(|c| c.trim().eq_ignore_ascii_case(n.trim()));
+                alts.iter().find(present).cloned().unwrap_or_default()
+            }),
         };
+        // A column the user named must exist even when it is optional.
+        for slot in [Slot::Host, Slot::Clientip] {
+            if mapping.explicit & slot.bit() != 0 {
+                need(slot)?;
+            }
+        }
         match entity {
-            EntityField::Host if schema.host.is_none() => need(&names.host).map(|_| schema),
+            EntityField::Host if schema.host.is_none() => need(Slot::Host).map(|_| schema),
             EntityField::Clientip if schema.clientip.is_none() => {
-                need(&names.clientip).map(|_| schema)
+                need(Slot::Clientip).map(|_| schema)
             }
             _ => Ok(schema),
         }
@@ -197,18 +233,25 @@ impl CsvSchema {
             Rejection::new(
                 RejectKind::InvalidTime,
                 format!(
-                    "invalid `timestamp` \"{}\": {why}",
+                    "invalid `{}` \"{}\": {why}",
+                    self.names[0],
                     ts.chars().take(60).collect::<String>()
                 ),
             )
         })?;
         let user = f[self.user].clone();
         if user.is_empty() {
-            return Err(Rejection::new(RejectKind::MissingField, "empty `user`"));
+            return Err(Rejection::new(
+                RejectKind::MissingField,
+                format!("empty `{}`", self.names[1]),
+            ));
         }
         let resource = f[self.resource].clone();
         if resource.is_empty() {
-            return Err(Rejection::new(RejectKind::MissingField, "empty `resource`"));
+            return Err(Rejection::new(
+                RejectKind::MissingField,
+                format!("empty `{}`", self.names[2]),
+            ));
         }
         let bytes_text = f[self.bytes].trim();
         let bytes = if bytes_text.starts_with('-')
@@ -217,30 +260,43 @@ impl CsvSchema {
         {
             return Err(Rejection::new(
                 RejectKind::InvalidValue,
-                format!("`bytes` must not be negative (got {bytes_text})"),
+                format!(
+                    "`{}` must not be negative (got {bytes_text})",
+                    self.names[3]
+                ),
             ));
         } else {
             bytes_text.parse::<u64>().map_err(|_| {
                 Rejection::new(
                     RejectKind::WrongType,
                     format!(
-                        "`bytes` must be a whole number (got \"{}\")",
+                        "`{}` must be a whole number (got \"{}\")",
+                        self.names[3],
                         bytes_text.chars().take(30).collect::<String>()
                     ),
                 )
             })?
         };
-        let success_text = f[self.success].trim();
-        let success = if success_text.eq_ignore_ascii_case("true") {
-            true
-        } else if success_text.eq_ignore_ascii_case("false") {
-            false
+        let action_text = f[self.success].trim();
+        let is = |values: &[String]| {
+            values
+                .iter()
+                .any(|v| v.trim().eq_ignore_ascii_case(action_text))
+        };
+        let action = if is(&self.deny) {
+            Action::Deny
+        } else if self.allow.is_empty() || is(&self.allow) {
+            Action::Allow
         } else {
+            let mut values: Vec<&str> = self.allow.iter().map(String::as_str).collect();
+            values.extend(self.deny.iter().map(String::as_str));
             return Err(Rejection::new(
                 RejectKind::InvalidValue,
                 format!(
-                    "`success` must be true or false (got \"{}\")",
-                    success_text.chars().take(30).collect::<String>()
+                    "`{}` must be {} (got \"{}\")",
+                    self.names[4],
+                    values.join(" or "),
+                    action_text.chars().take(30).collect::<String>()
                 ),
             ));
         };
@@ -264,9 +320,10 @@ impl CsvSchema {
             user: Some(Cow::Owned(user)),
             destination: Cow::Owned(resource),
             source_host: host.map(Cow::Owned),
-            action: if success { Action::Allow } else { Action::Deny },
+            action,
             bytes,
             responsecode: None,
+            seen: u16::MAX,
         })
     }
 }
@@ -328,7 +385,7 @@ mod tests {
 
     #[test]
     fn header_maps_columns_and_rows_parse() {
-        let names = CsvColumns::default();
+        let names = Mapping::resolve(&Default::default(), crate::config::Format::Csv).unwrap();
         let s = CsvSchema::from_header(
             "timestamp,user,host,action,resource,bytes,success,extra",
             &names,
@@ -381,7 +438,7 @@ mod tests {
     fn missing_column_is_a_header_error() {
         let e = CsvSchema::from_header(
             "timestamp,user,host",
-            &CsvColumns::default(),
+            &Mapping::resolve(&Default::default(), crate::config::Format::Csv).unwrap(),
             EntityField::User,
         )
         .unwrap_err();

@@ -99,4 +99,6 @@ pub(crate) struct Event<'a> {
     pub action: Action,
     pub bytes: u64,
     pub responsecode: Option<u16>,
+    /// Which mapped fields ([`super::mapping::Slot`] bits) the line had.
+    pub seen: u16,
 }

@@ -74,7 +74,8 @@ impl<'a> JsonStr<'a> {
     }
 }
 
-/// A member's value. Arrays and objects are validated and skipped.
+/// A member's value. Arrays and objects are validated and kept as their
+/// text, so a mapped path can look inside them.
 #[derive(Debug, Clone, Copy)]
 pub enum Value<'a> {
     Str(JsonStr<'a>),
@@ -82,7 +83,10 @@ pub enum Value<'a> {
     Num(&'a str),
     Bool(bool),
     Null,
-    Composite,
+    /// An object's text, from `{` to `}`.
+    Object(&'a str),
+    /// An array's text, from `[` to `]`.
+    Array(&'a str),
 }
 
 impl Value<'_> {
@@ -93,7 +97,7 @@ impl Value<'_> {
             Value::Num(_) => "a number",
             Value::Bool(_) => "a boolean",
             Value::Null => "null",
-            Value::Composite => "an array or object",
+            Value::Object(_) | Value::Array(_) => "an array or object",
         }
     }
 }
@@ -292,14 +296,23 @@ impl<'a> Scanner<'a> {
             Some(b't') => self.literal(b"true").map(|_| Value::Bool(true)),
             Some(b'f') => self.literal(b"false").map(|_| Value::Bool(false)),
             Some(b'n') => self.literal(b"null").map(|_| Value::Null),
-            Some(b'[') => self.array(depth + 1).map(|_| Value::Composite),
-            Some(b'{') => self.object(depth + 1).map(|_| Value::Composite),
+            Some(b'[') => {
+                let start = self.i;
+                self.array(depth + 1, &mut |_| {})?;
+                Ok(Value::Array(&self.s[start..self.i]))
+            }
+            Some(b'{') => {
+                let start = self.i;
+                self.object(depth + 1)?;
+                Ok(Value::Object(&self.s[start..self.i]))
+            }
             None => self.err("unexpected end of line"),
             _ => self.err("expected a value"),
         }
     }
 
-    fn array(&mut self, depth: usize) -> Res<()> {
+    /// At `[`: scans the elements, passing each to `f`.
+    fn array(&mut self, depth: usize, f: &mut dyn FnMut(Value<'a>)) -> Res<()> {
         if depth >= MAX_DEPTH {
             return self.err("nesting too deep");
         }
@@ -311,7 +324,8 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.ws();
-            self.value(depth)?;
+            let v = self.value(depth)?;
+            f(v);
             self.ws();
             match self.b.get(self.i) {
                 Some(b',') => self.i += 1,
@@ -389,6 +403,26 @@ pub fn for_each_member<'a>(line: &'a str, mut f: impl FnMut(JsonStr<'a>, Value<'
     Ok(())
 }
 
+/// Scans `text` as one JSON array (as [`Value::Array`] holds it) and calls
+/// `f` for each element in order.
+pub fn for_each_element<'a>(text: &'a str, mut f: impl FnMut(Value<'a>)) -> Res<()> {
+    let mut sc = Scanner {
+        s: text,
+        b: text.as_bytes(),
+        i: 0,
+    };
+    sc.ws();
+    if sc.b.get(sc.i) != Some(&b'[') {
+        return sc.err("expected an array");
+    }
+    sc.array(1, &mut f)?;
+    sc.ws();
+    if sc.i != sc.b.len() {
+        return sc.err("trailing characters after the array");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,7 +435,7 @@ mod tests {
                 Value::Num(n) => format!("n:{n}"),
                 Value::Bool(b) => format!("b:{b}"),
                 Value::Null => "null".into(),
-                Value::Composite => "composite".into(),
+                Value::Object(_) | Value::Array(_) => "composite".into(),
             };
             out.push((k.decode().into_owned(), v));
         })?;

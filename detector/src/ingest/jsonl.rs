@@ -10,6 +10,7 @@ use crate::time::Nanos;
 
 use super::event::{Action, Event, RejectKind, Rejection};
 use super::json::{self, Value};
+use super::mapping::{action_texts, find, Mapping, Slot};
 use super::url::host_of;
 
 fn non_negative_int(field: &str, v: &Value<'_>) -> Result<u64, Rejection> {
@@ -113,26 +114,152 @@ fn shorten(s: &str) -> String {
     }
 }
 
-/// Parses a JSONL web-proxy line. Required: `time`, `clientip` (an IP
-/// address), `url` (absolute), `action` (ALLOW/DENY), `responsesize`
-/// (integer ≥ 0), and `user` when grouping by user. The other documented
-/// fields are optional but must have their type when present.
-/// The `time` field read as the clock's format says.
-fn event_time(v: Option<Value<'_>>, clock: &Clock) -> Result<Nanos, Rejection> {
+/// The names messages use for the fields read (the mapped paths).
+struct Names<'n> {
+    time: Cow<'n, str>,
+    clientip: Cow<'n, str>,
+    user: Cow<'n, str>,
+    url: Cow<'n, str>,
+    bytes: Cow<'n, str>,
+    responsecode: Cow<'n, str>,
+}
+
+const DEFAULT_NAMES: Names<'static> = Names {
+    time: Cow::Borrowed("time"),
+    clientip: Cow::Borrowed("clientip"),
+    user: Cow::Borrowed("user"),
+    url: Cow::Borrowed("url"),
+    bytes: Cow::Borrowed("responsesize"),
+    responsecode: Cow::Borrowed("responsecode"),
+};
+
+/// The time field read as the clock's format says.
+fn event_time(v: Option<Value<'_>>, name: &str, clock: &Clock) -> Result<Nanos, Rejection> {
     let text = match v {
         // Epoch counts are often written as JSON numbers.
         Some(Value::Num(n)) if clock.takes_numbers() => Cow::Borrowed(n),
-        other => required_str("time", other)?,
+        other => required_str(name, other)?,
     };
     clock.parse(&text).map_err(|why| {
         Rejection::new(
             RejectKind::InvalidTime,
-            format!("invalid `time` \"{}\": {why}", shorten(&text)),
+            format!("invalid `{name}` \"{}\": {why}", shorten(&text)),
         )
     })
 }
 
+fn invalid_json(e: json::JsonError) -> Rejection {
+    Rejection::new(
+        RejectKind::InvalidJson,
+        format!("invalid JSON: {} at column {}", e.message, e.column),
+    )
+}
+
+/// Parses a JSONL web-proxy line. In the default schema: required `time`,
+/// `clientip` (an IP address), `url` (absolute), `action` (ALLOW/DENY),
+/// `responsesize` (integer ≥ 0), and `user` when grouping by user; the other
+/// documented fields are optional but must have their type when present.
+/// With a mapping, the same fields are read from the mapped paths and the
+/// action from its deny/allow values.
 pub(crate) fn parse<'a>(
+    line: &'a str,
+    entity: EntityField,
+    clock: &Clock,
+    mapping: &Mapping,
+) -> Result<Event<'a>, Rejection> {
+    if mapping.is_default {
+        return parse_default(line, entity, clock);
+    }
+    let found = find(line, mapping).map_err(invalid_json)?;
+    if let Some((slot, alt)) = found.duplicate {
+        return Err(Rejection::new(
+            RejectKind::DuplicateField,
+            format!(
+                "field `{}` appears more than once",
+                mapping.paths[slot][alt]
+            ),
+        ));
+    }
+    let mut seen = 0u16;
+    let mut take = |slot: Slot| -> (Option<Value<'a>>, Cow<'_, str>) {
+        match found.get(slot) {
+            Some((alt, v)) => {
+                seen |= slot.bit();
+                (Some(v), Cow::Borrowed(&mapping.paths[slot as usize][alt]))
+            }
+            None => (None, mapping.name(slot)),
+        }
+    };
+    let time = take(Slot::Time);
+    let clientip = take(Slot::Clientip);
+    let user = take(Slot::User);
+    let url = take(Slot::Url);
+    let (action, action_name) = take(Slot::Action);
+    let bytes = take(Slot::Bytes);
+    let responsecode = take(Slot::Responsecode);
+    let names = Names {
+        time: time.1,
+        clientip: clientip.1,
+        user: user.1,
+        url: url.1,
+        bytes: bytes.1,
+        responsecode: responsecode.1,
+    };
+    let f = JsonlFields {
+        time: time.0,
+        clientip: clientip.0,
+        user: user.0,
+        url: url.0,
+        responsecode: responsecode.0,
+        responsesize: bytes.0,
+        ..JsonlFields::default()
+    };
+    let mut event = build(f, &names, entity, clock, || {
+        mapped_action(action, &action_name, mapping)
+    })?;
+    event.seen = seen;
+    Ok(event)
+}
+
+/// The action from a mapped field: denied when any of its values is a deny
+/// value; allowed when one is an allow value, or when there are no allow
+/// values (then a missing field is allowed too).
+fn mapped_action(v: Option<Value<'_>>, name: &str, mapping: &Mapping) -> Result<Action, Rejection> {
+    let texts = match v {
+        None => Vec::new(),
+        Some(v) => action_texts(&v).ok_or_else(|| {
+            Rejection::new(
+                RejectKind::WrongType,
+                format!(
+                    "`{name}` must be a string, boolean, number or array of strings, not {}",
+                    v.type_name()
+                ),
+            )
+        })?,
+    };
+    if texts.iter().any(|t| mapping.deny.iter().any(|d| d == t)) {
+        return Ok(Action::Deny);
+    }
+    if mapping.allow.is_empty() || texts.iter().any(|t| mapping.allow.iter().any(|a| a == t)) {
+        return Ok(Action::Allow);
+    }
+    if texts.is_empty() {
+        return Err(missing(name));
+    }
+    let mut values: Vec<&str> = mapping.allow.iter().map(String::as_str).collect();
+    values.extend(mapping.deny.iter().map(String::as_str));
+    Err(Rejection::new(
+        RejectKind::InvalidAction,
+        format!(
+            "`{name}` must be {}, not \"{}\"",
+            values.join(" or "),
+            shorten(&texts.join(","))
+        ),
+    ))
+}
+
+/// Today's schema, read in one pass over the top-level members.
+fn parse_default<'a>(
     line: &'a str,
     entity: EntityField,
     clock: &Clock,
@@ -142,30 +269,55 @@ pub(crate) fn parse<'a>(
         Cow::Borrowed(key) => f.set(key, v),
         Cow::Owned(key) => f.set(&key, v),
     })
-    .map_err(|e| {
-        Rejection::new(
-            RejectKind::InvalidJson,
-            format!("invalid JSON: {} at column {}", e.message, e.column),
-        )
-    })?;
+    .map_err(invalid_json)?;
     if let Some(name) = f.duplicate {
         return Err(Rejection::new(
             RejectKind::DuplicateField,
             format!("field `{name}` appears more than once"),
         ));
     }
+    let action = f.action;
+    build(
+        f,
+        &DEFAULT_NAMES,
+        entity,
+        clock,
+        move || match required_str("action", action)?.as_ref() {
+            "ALLOW" => Ok(Action::Allow),
+            "DENY" => Ok(Action::Deny),
+            other => Err(Rejection::new(
+                RejectKind::InvalidAction,
+                format!("`action` must be ALLOW or DENY, not \"{}\"", shorten(other)),
+            )),
+        },
+    )
+}
 
-    let time = event_time(f.time, clock)?;
+/// The event from the fields found, checking each in the documented order
+/// (time, clientip, url, action, bytes, then the optional ones), so the
+/// first problem is the one reported.
+fn build<'a>(
+    f: JsonlFields<'a>,
+    names: &Names<'_>,
+    entity: EntityField,
+    clock: &Clock,
+    action: impl FnOnce() -> Result<Action, Rejection>,
+) -> Result<Event<'a>, Rejection> {
+    let time = event_time(f.time, &names.time, clock)?;
 
-    let clientip = required_str("clientip", f.clientip)?;
+    let clientip = required_str(&names.clientip, f.clientip)?;
     if clientip.parse::<IpAddr>().is_err() {
         return Err(Rejection::new(
             RejectKind::InvalidClientip,
-            format!("`clientip` \"{}\" is not an IP address", shorten(&clientip)),
+            format!(
+                "`{}` \"{}\" is not an IP address",
+                names.clientip,
+                shorten(&clientip)
+            ),
         ));
     }
 
-    let url = required_str("url", f.url)?;
+    let url = required_str(&names.url, f.url)?;
     let url_for_message = if url.len() > 60 {
         None
     } else {
@@ -175,26 +327,17 @@ pub(crate) fn parse<'a>(
         Rejection::new(
             RejectKind::InvalidUrl,
             match url_for_message {
-                Some(u) => format!("invalid `url` \"{u}\": {why}"),
-                None => format!("invalid `url`: {why}"),
+                Some(u) => format!("invalid `{}` \"{u}\": {why}", names.url),
+                None => format!("invalid `{}`: {why}", names.url),
             },
         )
     })?;
 
-    let action = match required_str("action", f.action)?.as_ref() {
-        "ALLOW" => Action::Allow,
-        "DENY" => Action::Deny,
-        other => {
-            return Err(Rejection::new(
-                RejectKind::InvalidAction,
-                format!("`action` must be ALLOW or DENY, not \"{}\"", shorten(other)),
-            ))
-        }
-    };
+    let action = action()?;
 
     let bytes = match f.responsesize {
-        None | Some(Value::Null) => return Err(missing("responsesize")),
-        Some(v) => non_negative_int("responsesize", &v)?,
+        None | Some(Value::Null) => return Err(missing(&names.bytes)),
+        Some(v) => non_negative_int(&names.bytes, &v)?,
     };
     if let Some(v) = f.requestsize.filter(|v| !matches!(v, Value::Null)) {
         non_negative_int("requestsize", &v)?;
@@ -202,7 +345,7 @@ pub(crate) fn parse<'a>(
     let responsecode = match f.responsecode {
         None | Some(Value::Null) => None,
         Some(v) => {
-            let code = non_negative_int("responsecode", &v)?;
+            let code = non_negative_int(&names.responsecode, &v)?;
             Some(
                 u16::try_from(code)
                     .ok()
@@ -210,14 +353,14 @@ pub(crate) fn parse<'a>(
                     .ok_or_else(|| {
                         Rejection::new(
                             RejectKind::InvalidValue,
-                            format!("`responsecode` {code} is not an HTTP status code"),
+                            format!("`{}` {code} is not an HTTP status code", names.responsecode),
                         )
                     })?,
             )
         }
     };
 
-    let user = optional_str("user", f.user)?;
+    let user = optional_str(&names.user, f.user)?;
     optional_str("method", f.method)?;
     optional_str("useragent", f.useragent)?;
     optional_str("category", f.category)?;
@@ -226,7 +369,7 @@ pub(crate) fn parse<'a>(
         EntityField::Clientip => clientip.clone(),
         EntityField::User => match &user {
             Some(u) if !u.is_empty() => u.clone(),
-            _ => return Err(missing("user")),
+            _ => return Err(missing(&names.user)),
         },
         EntityField::Host => destination.clone(),
     };
@@ -241,24 +384,128 @@ pub(crate) fn parse<'a>(
         action,
         bytes,
         responsecode,
+        seen: 0,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Fields, Format, Preset};
+
+    fn jsonl_default() -> Mapping {
+        Mapping::resolve(&Fields::default(), Format::Jsonl).unwrap()
+    }
+
+    fn ecs() -> Mapping {
+        let fields = Fields {
+            preset: Some(Preset::Ecs),
+            ..Fields::default()
+        };
+        Mapping::resolve(&fields, Format::Jsonl).unwrap()
+    }
+
+    const ECS: &str = r#"{"@timestamp":"2026-02-14T10:02:15Z","source":{"ip":"192.168.1.10","port":5},"user":{"name":"a@b.c"},"url":{"original":"/x","full":"https://Example.COM:8443/x?y"},"event":{"type":["access","denied"]},"http":{"response":{"status_code":403,"body":{"bytes":2048}}}}"#;
+
+    #[test]
+    fn ecs_preset_reads_nested_paths_and_alternatives() {
+        let e = parse(ECS, EntityField::Clientip, &Clock::default(), &ecs()).unwrap();
+        assert_eq!(e.entity, "192.168.1.10");
+        assert_eq!(e.destination, "example.com");
+        assert_eq!(e.action, Action::Deny);
+        assert_eq!(e.bytes, 2048, "http.response.body.bytes is the fallback");
+        assert_eq!(e.responsecode, Some(403));
+        assert_eq!(e.user.as_deref(), Some("a@b.c"));
+        assert_eq!(e.seen & Slot::Url.bit(), Slot::Url.bit());
+        // event.type without "denied", or absent: allowed.
+        let allowed = ECS.replace(r#","denied""#, "");
+        let e = parse(&allowed, EntityField::Clientip, &Clock::default(), &ecs()).unwrap();
+        assert_eq!(e.action, Action::Allow);
+        let absent = ECS.replace(r#""event":{"type":["access","denied"]},"#, "");
+        let e = parse(&absent, EntityField::Clientip, &Clock::default(), &ecs()).unwrap();
+        assert_eq!(e.action, Action::Allow);
+        assert_eq!(e.seen & Slot::Action.bit(), 0);
+        // Dotted member names read the same as nesting; both at once is a duplicate.
+        let flat = r#"{"@timestamp":"2026-02-14T10:02:15Z","source.ip":"10.0.0.1","url.full":"http://h/","event.type":"denied","http.response.bytes":7}"#;
+        let e = parse(flat, EntityField::Clientip, &Clock::default(), &ecs()).unwrap();
+        assert_eq!(
+            (e.entity.as_ref(), e.action, e.bytes),
+            ("10.0.0.1", Action::Deny, 7)
+        );
+        let both = flat.replace(
+            r#""source.ip":"10.0.0.1""#,
+            r#""source.ip":"10.0.0.1","source":{"ip":"10.0.0.2"}"#,
+        );
+        let r = parse(&both, EntityField::Clientip, &Clock::default(), &ecs()).unwrap_err();
+        assert_eq!(r.kind, RejectKind::DuplicateField);
+        assert!(r.message.contains("source.ip"), "{}", r.message);
+    }
+
+    #[test]
+    fn mapped_messages_name_the_mapped_path() {
+        let missing_ip = ECS.replace(r#""ip":"192.168.1.10","#, "");
+        let r = parse(
+            &missing_ip,
+            EntityField::Clientip,
+            &Clock::default(),
+            &ecs(),
+        )
+        .unwrap_err();
+        assert_eq!(r.kind, RejectKind::MissingField);
+        assert_eq!(r.message, "missing required field `source.ip`");
+        let no_url = ECS.replace(
+            r#""url":{"original":"/x","full":"https://Example.COM:8443/x?y"},"#,
+            "",
+        );
+        let r = parse(&no_url, EntityField::Clientip, &Clock::default(), &ecs()).unwrap_err();
+        assert_eq!(
+            r.message,
+            "missing required field `url.full` or `url.original`"
+        );
+        let not_obj = ECS.replace(
+            r#""source":{"ip":"192.168.1.10","port":5}"#,
+            r#""source":"x""#,
+        );
+        let r = parse(&not_obj, EntityField::Clientip, &Clock::default(), &ecs()).unwrap_err();
+        assert_eq!(r.kind, RejectKind::MissingField);
+        let custom = Fields {
+            action: vec!["outcome".into()],
+            deny_values: vec!["blocked".into()],
+            allow_values: vec!["ok".into()],
+            ..Fields::default()
+        };
+        let m = Mapping::resolve(&custom, Format::Jsonl).unwrap();
+        let line = GOOD.replace(r#""action":"DENY""#, r#""outcome":"maybe""#);
+        let r = parse(&line, EntityField::Clientip, &Clock::default(), &m).unwrap_err();
+        assert_eq!(r.kind, RejectKind::InvalidAction);
+        assert_eq!(r.message, r#"`outcome` must be ok or blocked, not "maybe""#);
+        let line = GOOD.replace(r#""action":"DENY""#, r#""outcome":"blocked""#);
+        let e = parse(&line, EntityField::Clientip, &Clock::default(), &m).unwrap();
+        assert_eq!(e.action, Action::Deny);
+    }
 
     const GOOD: &str = r#"{"time":"2026-02-14T10:02:15Z","clientip":"192.168.1.10","user":"a@b.c","method":"GET","url":"https://Example.COM:8443/x?y","action":"DENY","responsecode":403,"requestsize":512,"responsesize":2048,"useragent":"UA","category":"Business"}"#;
 
     fn kind(line: &str) -> RejectKind {
-        parse(line, EntityField::Clientip, &Clock::default())
-            .unwrap_err()
-            .kind
+        parse(
+            line,
+            EntityField::Clientip,
+            &Clock::default(),
+            &jsonl_default(),
+        )
+        .unwrap_err()
+        .kind
     }
 
     #[test]
     fn parses_a_full_line() {
-        let e = parse(GOOD, EntityField::Clientip, &Clock::default()).unwrap();
+        let e = parse(
+            GOOD,
+            EntityField::Clientip,
+            &Clock::default(),
+            &jsonl_default(),
+        )
+        .unwrap();
         assert_eq!(e.entity, "192.168.1.10");
         assert_eq!(e.destination, "example.com");
         assert_eq!(e.action, Action::Deny);
@@ -317,11 +564,17 @@ mod tests {
     #[test]
     fn optional_fields_may_be_absent_or_null() {
         let line = r#"{"time":"2026-02-14T10:02:15Z","clientip":"::1","url":"http://h/","action":"ALLOW","responsesize":0,"user":null,"extra":{"nested":[1]}}"#;
-        let e = parse(line, EntityField::Clientip, &Clock::default()).unwrap();
+        let e = parse(
+            line,
+            EntityField::Clientip,
+            &Clock::default(),
+            &jsonl_default(),
+        )
+        .unwrap();
         assert_eq!(e.responsecode, None);
         assert_eq!(e.user, None);
         assert_eq!(
-            parse(line, EntityField::User, &Clock::default())
+            parse(line, EntityField::User, &Clock::default(), &jsonl_default())
                 .unwrap_err()
                 .kind,
             RejectKind::MissingField

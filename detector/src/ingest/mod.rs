@@ -14,6 +14,7 @@ pub(crate) mod event;
 pub(crate) mod json;
 pub(crate) mod jsonl;
 pub(crate) mod line;
+pub(crate) mod mapping;
 pub(crate) mod sniff;
 pub(crate) mod url;
 
@@ -22,6 +23,7 @@ use crate::config::{EntityField, Format};
 
 use self::csv::CsvSchema;
 use self::event::{Event, Rejection};
+use self::mapping::Mapping;
 
 /// The two values of this room that the report carries (also at the crate
 /// root); everything else here is internal.
@@ -30,15 +32,22 @@ pub use self::event::{Action, RejectKind};
 /// How the lines of one input are read, fixed by its first non-blank line.
 #[derive(Debug, Clone)]
 pub(crate) enum Schema {
-    Jsonl,
-    Csv(CsvSchema),
+    Jsonl(Mapping),
+    Csv(Box<CsvSchema>, Mapping),
 }
 
 impl Schema {
     pub fn format(&self) -> Format {
         match self {
-            Schema::Jsonl => Format::Jsonl,
-            Schema::Csv(_) => Format::Csv,
+            Schema::Jsonl(_) => Format::Jsonl,
+            Schema::Csv(..) => Format::Csv,
+        }
+    }
+
+    /// The field mapping in force.
+    pub fn mapping(&self) -> &Mapping {
+        match self {
+            Schema::Jsonl(m) | Schema::Csv(_, m) => m,
         }
     }
 
@@ -51,8 +60,8 @@ impl Schema {
         clock: &Clock,
     ) -> Result<Event<'a>, Rejection> {
         match self {
-            Schema::Jsonl => jsonl::parse(line, entity, clock),
-            Schema::Csv(csv) => csv.parse(line, entity, clock),
+            Schema::Jsonl(mapping) => jsonl::parse(line, entity, clock, mapping),
+            Schema::Csv(csv, _) => csv.parse(line, entity, clock),
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::config::{Config, EntityField, Format, FormatChoice};
 use crate::error::Error;
 
 use super::csv::CsvSchema;
+use super::mapping::Mapping;
 use super::Schema;
 
 /// How the rest of the input is read, fixed by its first non-blank line.
@@ -35,10 +36,14 @@ pub(crate) fn sniff(content: &[u8], config: &Config) -> Result<Sniffed, Error> {
     let entity = config
         .entity
         .unwrap_or_else(|| EntityField::default_for(format));
+    let mapping = Mapping::resolve(&config.fields, format)?;
     let schema = if csv {
-        Schema::Csv(CsvSchema::from_header(&text, &config.csv, entity)?)
+        Schema::Csv(
+            Box::new(CsvSchema::from_header(&text, &mapping, entity)?),
+            mapping,
+        )
     } else {
-        Schema::Jsonl
+        Schema::Jsonl(mapping)
     };
     Ok(Sniffed {
         schema,
