@@ -214,7 +214,7 @@ pub(crate) fn parse<'a>(
         responsesize: bytes.0,
         ..JsonlFields::default()
     };
-    let mut event = build(f, &names, entity, clock, || {
+    let mut event = build(f, &names, entity, clock, &|| {
         mapped_action(action, &action_name, mapping)
     })?;
     event.seen = seen;
@@ -282,7 +282,7 @@ fn parse_default<'a>(
         &DEFAULT_NAMES,
         entity,
         clock,
-        move || match required_str("action", action)?.as_ref() {
+        &|| match required_str("action", action)?.as_ref() {
             "ALLOW" => Ok(Action::Allow),
             "DENY" => Ok(Action::Deny),
             other => Err(Rejection::new(
@@ -301,7 +301,7 @@ fn build<'a>(
     names: &Names<'_>,
     entity: EntityField,
     clock: &Clock,
-    action: impl FnOnce() -> Result<Action, Rejection>,
+    action: &dyn Fn() -> Result<Action, Rejection>,
 ) -> Result<Event<'a>, Rejection> {
     let time = event_time(f.time, &names.time, clock)?;
 

@@ -205,7 +205,7 @@ impl Mapping {
                 return Err(Error::InvalidConfig(format!(
                     "`fields.{}` is set but this input is {}: {why}",
                     slot.key(),
-                    format.as_str().to_uppercase(),
+                    format.as_str().to_ascii_uppercase(),
                 )));
             }
             *slot.of_mut(&mut f) = given.clone();
@@ -247,7 +247,15 @@ impl Mapping {
         let missing: Vec<String> = Slot::ALL
             .iter()
             .filter(|s| self.explicit & s.bit() != 0 && seen & s.bit() == 0)
-            .map(|s| format!("`fields.{}` = {:?}", s.key(), self.paths[*s as usize]))
+            // Not `{:?}`: Debug-escaping strings brings Unicode tables into
+            // the .wasm.
+            .map(|s| {
+                format!(
+                    "`fields.{}` = \"{}\"",
+                    s.key(),
+                    self.paths[*s as usize].join("\", \"")
+                )
+            })
             .collect();
         (!missing.is_empty()).then(|| {
             Error::InvalidConfig(format!(
