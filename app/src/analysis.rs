@@ -43,16 +43,23 @@ fn field(data: &JsValue, name: &str) -> JsValue {
 }
 
 impl AnalysisWorker {
-    /// Starts a worker for `file`; `events` receives its progress and result.
+    /// Starts a worker for `files` (one log, in this order); `events`
+    /// receives its progress and result.
     pub fn start(
-        file: File,
+        files: &[File],
         config_json: String,
         events: Callback<WorkerEvent>,
     ) -> Result<Self, String> {
         let worker = Worker::new(&browser::resolve(WORKER_SCRIPT))
             .map_err(|_| "this browser cannot start a Web Worker".to_string())?;
         let request = Object::new();
-        let _ = Reflect::set(&request, &"file".into(), &file);
+        let (list, names) = (js_sys::Array::new(), js_sys::Array::new());
+        for file in files {
+            list.push(file);
+            names.push(&browser::file_name(file).into());
+        }
+        let _ = Reflect::set(&request, &"files".into(), &list);
+        let _ = Reflect::set(&request, &"names".into(), &names);
         let _ = Reflect::set(&request, &"config".into(), &config_json.into());
 
         let w = worker.clone();

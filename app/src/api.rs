@@ -104,10 +104,11 @@ pub async fn login(email: &str, password: &str) -> Result<Session, ApiError> {
     })
 }
 
-/// `POST /api/analyze` (multipart `config`, then `file`) → the report JSON.
+/// `POST /api/analyze` (multipart `config`, then a `file` part per file,
+/// read by the server as one log in this order) → the report JSON.
 pub async fn analyze(
     session: &Session,
-    file: &File,
+    files: &[File],
     config_json: &str,
     signal: &AbortSignal,
 ) -> Result<String, ApiError> {
@@ -116,8 +117,10 @@ pub async fn analyze(
     // so the settings must already be known when it arrives.
     form.append_with_str("config", config_json)
         .map_err(|_| ApiError::Failed("could not attach the settings".into()))?;
-    form.append_with_blob_and_filename("file", file, &file.name())
-        .map_err(|_| ApiError::Failed("could not attach the file".into()))?;
+    for file in files {
+        form.append_with_blob_and_filename("file", file, &crate::browser::file_name(file))
+            .map_err(|_| ApiError::Failed("could not attach the file".into()))?;
+    }
     let headers = Headers::new().map_err(|_| ApiError::Failed("no Headers".into()))?;
     let _ = headers.set("Authorization", &format!("Bearer {}", session.token));
     let init = RequestInit::new();

@@ -3,7 +3,7 @@
 //! "not stored" rather than an error on screen.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Storage, Url};
+use web_sys::{Blob, BlobPropertyBag, File, HtmlAnchorElement, Storage, Url};
 
 use crate::settings::Settings;
 
@@ -17,6 +17,16 @@ fn local() -> Option<Storage> {
 
 fn session() -> Option<Storage> {
     web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// The name a chosen file goes by: its path inside a chosen folder
+/// (`webkitRelativePath`), else its name.
+pub fn file_name(file: &File) -> String {
+    js_sys::Reflect::get(file, &"webkitRelativePath".into())
+        .ok()
+        .and_then(|p| p.as_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| file.name())
 }
 
 pub fn load_settings() -> Settings {

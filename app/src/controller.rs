@@ -96,11 +96,16 @@ impl Controller {
         drop(job);
     }
 
-    /// Analyzes `file` where the settings say, or shows why not.
-    pub fn analyze(&self, file: File) {
-        let plan = job::plan(
-            &file.name(),
-            file.size(),
+    /// Analyzes `files` as one log, in name order, where the settings say,
+    /// or shows why not.
+    pub fn analyze(&self, mut files: Vec<File>) {
+        files.sort_by_key(browser::file_name);
+        let listed: Vec<(String, f64)> = files
+            .iter()
+            .map(|f| (browser::file_name(f), f.size()))
+            .collect();
+        let plan = job::plan_files(
+            &listed,
             &self.settings,
             self.flow().server_mode,
             self.session.is_some(),
@@ -112,7 +117,7 @@ impl Controller {
         self.stop();
         self.apply(Event::Started(plan.progress(browser::now_ms())));
         let events = self.on(|this, event: JobEvent| this.job_event(event));
-        match Job::start(file, plan, (*self.session).clone(), events) {
+        match Job::start(files, plan, (*self.session).clone(), events) {
             Ok(job) => *self.job.borrow_mut() = Some(job),
             Err(why) => self.apply(Event::Failed(why)),
         }
@@ -123,7 +128,7 @@ impl Controller {
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match api::sample(&name).await {
-                Ok(file) => this.analyze(file),
+                Ok(file) => this.analyze(vec![file]),
                 Err(why) => this.apply(Event::Refused(why)),
             }
         });

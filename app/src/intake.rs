@@ -38,6 +38,12 @@ fn log_extension(name: &str) -> String {
     parts.last().map(|e| e.to_string()).unwrap_or_default()
 }
 
+/// Whether a file name says a log type the detector reads (a folder's
+/// other files are left out).
+pub fn is_log_name(name: &str) -> bool {
+    ACCEPTED_EXTENSIONS.contains(&log_extension(name).as_str())
+}
+
 /// Why a file cannot be analyzed, decided from its name and size alone
 /// (content problems come back from the detector with line numbers).
 pub fn precheck(name: &str, size: f64) -> Result<(), String> {

@@ -67,6 +67,38 @@ pub fn choose_engine(server_mode: bool, signed_in: bool) -> Result<Engine, Event
     }
 }
 
+/// Plans the analysis of several files (name, size), read as one log in
+/// the order given: each file is checked as [`plan`] checks one, and an
+/// empty file among others is fine; the run is named after the file, or
+/// "N files".
+pub fn plan_files(
+    files: &[(String, f64)],
+    settings: &Settings,
+    server_mode: bool,
+    signed_in: bool,
+) -> Result<Plan, Event> {
+    if let [(name, size)] = files {
+        return plan(name, *size, settings, server_mode, signed_in);
+    }
+    if files.is_empty() {
+        return Err(Event::Refused(
+            "The folder has no log files signaltrace can read (.jsonl, .csv, .log, …).".into(),
+        ));
+    }
+    for (name, size) in files {
+        // Emptiness is judged for the files together.
+        intake::precheck(name, size.max(1.0)).map_err(Event::Refused)?;
+    }
+    let total: f64 = files.iter().map(|(_, size)| size).sum();
+    if total == 0.0 {
+        return Err(Event::Refused(
+            "The files are empty: there are no log lines to analyze.".into(),
+        ));
+    }
+    let name = format!("{} files", files.len());
+    checked_plan(&name, total, settings, server_mode, signed_in)
+}
+
 /// Plans the analysis of the file `name` of `size` bytes, or says why not:
 /// the file's type or emptiness, then the settings, then a missing session —
 /// in that order, so the analyst fixes what is nearest to hand first.
@@ -78,6 +110,17 @@ pub fn plan(
     signed_in: bool,
 ) -> Result<Plan, Event> {
     intake::precheck(name, size).map_err(Event::Refused)?;
+    checked_plan(name, size, settings, server_mode, signed_in)
+}
+
+/// [`plan`] past the file checks: the settings, then the session.
+fn checked_plan(
+    name: &str,
+    size: f64,
+    settings: &Settings,
+    server_mode: bool,
+    signed_in: bool,
+) -> Result<Plan, Event> {
     let logs = logs_mode_for(size as u64);
     let config_json = settings
         .to_config_json(logs)
@@ -241,5 +284,44 @@ mod tests {
         assert_eq!((loaded.engine, loaded.file_size), (Engine::Browser, 1.0));
         let e = Loaded::read(&p, "{".into(), 0.0, None).unwrap_err();
         assert!(e.starts_with("The report could not be read:"), "{e}");
+    }
+
+    #[test]
+    fn several_files_are_planned_together() {
+        let files = |list: &[(&str, f64)]| -> Vec<(String, f64)> {
+            list.iter().map(|(n, s)| (n.to_string(), *s)).collect()
+        };
+        let settings = Settings::default();
+        let p = plan_files(
+            &files(&[
+                ("access.log", 10.0),
+                ("access.log.1.gz", 0.0),
+                ("access.log.2", 5.0),
+            ]),
+            &settings,
+            false,
+            false,
+        )
+        .unwrap();
+        assert_eq!((p.file_name.as_str(), p.size), ("3 files", 15.0));
+        let one = plan_files(&files(&[("a.csv", 5.0)]), &settings, false, false).unwrap();
+        assert_eq!(one.file_name, "a.csv");
+        let e = plan_files(
+            &files(&[("a.jsonl", 5.0), ("b.png", 5.0)]),
+            &settings,
+            false,
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Event::Refused(why) if why.contains("“b.png”")));
+        let e = plan_files(
+            &files(&[("a.jsonl", 0.0), ("b.jsonl", 0.0)]),
+            &settings,
+            false,
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Event::Refused(why) if why.contains("empty")));
+        assert!(plan_files(&[], &settings, false, false).is_err());
     }
 }

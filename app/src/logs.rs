@@ -59,6 +59,7 @@ mod tests {
 
     fn row(line: u64, anomalous: bool) -> LogRow {
         LogRow {
+            input: 0,
             line,
             time: "2026-02-14T10:00:00Z".into(),
             entity: "10.0.0.1".into(),

@@ -1,10 +1,11 @@
-//! The Web Worker side: reads the posted `File` in slices, pushes each into
-//! [`detector::Analyzer`], posts progress after every slice and finally the
-//! report JSON. The page's thread never parses a byte, so it never freezes;
+//! The Web Worker side: reads the posted `File`s in slices, pushes each into
+//! one [`detector::Analyzer`] (each file its own input, in the order
+//! posted), posts progress after every slice and finally the report JSON. The page's thread never parses a byte, so it never freezes;
 //! Cancel terminates this worker outright.
 //!
 //! Messages (plain JS objects, `kind` tells which):
-//! - page → worker: `{file: File, config: string}` (config as JSON);
+//! - page → worker: `{files: File[], names: string[], config: string}`
+//!   (config as JSON; `names[i]` names `files[i]` in the report);
 //! - worker → page: `{kind: "ready"}`, `{kind: "progress", bytes, total,
 //!   lines}`, `{kind: "done", report: string, memory: number}` (the worker's
 //!   wasm memory in bytes), `{kind: "error", message}`.
@@ -39,29 +40,39 @@ fn js_error(e: JsValue) -> String {
         .unwrap_or_else(|| "the browser could not read the file".into())
 }
 
-async fn analyze(file: File, config_json: String) -> Result<String, String> {
+async fn analyze(files: Vec<(File, String)>, config_json: String) -> Result<String, String> {
     let config = Config::from_json(&config_json).map_err(|e| e.to_string())?;
-    let mut analyzer = Analyzer::new(config)
-        .map_err(|e| e.to_string())?
-        .with_filename(file.name());
-    let total = file.size();
-    let mut offset = 0.0;
-    while offset < total {
-        let end = (offset + CHUNK_BYTES).min(total);
-        let slice = file.slice_with_f64_and_f64(offset, end).map_err(js_error)?;
-        let buffer = JsFuture::from(slice.array_buffer())
-            .await
-            .map_err(js_error)?;
-        analyzer
-            .push_owned(Uint8Array::new(&buffer).to_vec())
-            .map_err(|e| e.to_string())?;
-        offset = end;
-        post(&[
-            ("kind", "progress".into()),
-            ("bytes", JsValue::from_f64(offset)),
-            ("total", JsValue::from_f64(total)),
-            ("lines", JsValue::from_f64(analyzer.lines_seen() as f64)),
-        ]);
+    let mut analyzer = Analyzer::new(config).map_err(|e| e.to_string())?;
+    let total: f64 = files.iter().map(|(f, _)| f.size()).sum();
+    let mut done = 0.0;
+    for (i, (file, name)) in files.into_iter().enumerate() {
+        if i == 0 {
+            analyzer = analyzer.with_filename(name);
+        } else {
+            analyzer
+                .next_input(Some(&name))
+                .map_err(|e| e.to_string())?;
+        }
+        let size = file.size();
+        let mut offset = 0.0;
+        while offset < size {
+            let end = (offset + CHUNK_BYTES).min(size);
+            let slice = file.slice_with_f64_and_f64(offset, end).map_err(js_error)?;
+            let buffer = JsFuture::from(slice.array_buffer())
+                .await
+                .map_err(js_error)?;
+            analyzer
+                .push_owned(Uint8Array::new(&buffer).to_vec())
+                .map_err(|e| e.to_string())?;
+            offset = end;
+            post(&[
+                ("kind", "progress".into()),
+                ("bytes", JsValue::from_f64(done + offset)),
+                ("total", JsValue::from_f64(total)),
+                ("lines", JsValue::from_f64(analyzer.lines_seen() as f64)),
+            ]);
+        }
+        done += size;
     }
     let report = analyzer.finish().map_err(|e| e.to_string())?;
     serde_json::to_string(&report).map_err(|e| e.to_string())
@@ -69,13 +80,23 @@ async fn analyze(file: File, config_json: String) -> Result<String, String> {
 
 fn on_message(event: MessageEvent) {
     let data = event.data();
-    let file = Reflect::get(&data, &"file".into())
+    let files = Reflect::get(&data, &"files".into())
         .ok()
-        .and_then(|f| f.dyn_into::<File>().ok());
+        .and_then(|f| f.dyn_into::<js_sys::Array>().ok());
+    let names = Reflect::get(&data, &"names".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Array>().ok());
+    let files: Option<Vec<(File, String)>> = files.zip(names).and_then(|(files, names)| {
+        files
+            .iter()
+            .zip(names.iter())
+            .map(|(f, n)| Some((f.dyn_into::<File>().ok()?, n.as_string()?)))
+            .collect()
+    });
     let config = Reflect::get(&data, &"config".into())
         .ok()
         .and_then(|c| c.as_string());
-    let (Some(file), Some(config)) = (file, config) else {
+    let (Some(files), Some(config)) = (files, config) else {
         post(&[
             ("kind", "error".into()),
             (
@@ -86,7 +107,7 @@ fn on_message(event: MessageEvent) {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
-        match analyze(file, config).await {
+        match analyze(files, config).await {
             Ok(report) => post(&[
                 ("kind", "done".into()),
                 ("report", report.into()),

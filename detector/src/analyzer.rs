@@ -10,20 +10,28 @@
 //! their own [`Partial`]; partials merge exactly, so the report is the same
 //! for any chunking and thread count. What happens to each line (prelude,
 //! parsing) is `ingest`'s; this module only frames and schedules.
+//!
+//! Several inputs (rotated files, upload parts) make one analysis:
+//! [`Analyzer::next_input`] ends the current input as [`Analyzer::finish`]
+//! would and starts the next one afresh — lines numbered from 1, its
+//! compression and format (and CSV header) read again — while the
+//! per-entity sums simply continue, so the parts in any order give the
+//! entities of the whole.
 
 use std::sync::Arc;
 
 use crate::allowlist::Allowlist;
 use crate::assemble;
 use crate::clock::Clock;
-use crate::config::{Config, Validated};
-use crate::error::Error;
+use crate::config::{Config, EntityField, Format, Validated};
+use crate::error::{input_label, Error};
 use crate::ingest::csv::RecordState;
 use crate::ingest::decompress::{Compression, Decoder};
+use crate::ingest::mapping::Mapping;
 use crate::ingest::sniff::sniff;
 use crate::ingest::Schema;
 use crate::partial::{Context, Partial};
-use crate::report::Report;
+use crate::report::{Input, Report};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod pool {
@@ -90,14 +98,38 @@ mod pool {
     }
 }
 
-/// Incremental analysis of one input.
+/// One input as read so far.
+struct InputState {
+    name: Option<String>,
+    bytes: u64,
+    compression: Option<Compression>,
+    lines: u64,
+}
+
+impl InputState {
+    fn new(name: Option<String>) -> Self {
+        InputState {
+            name,
+            bytes: 0,
+            compression: None,
+            lines: 0,
+        }
+    }
+}
+
+/// Incremental analysis of one or more inputs.
 pub struct Analyzer {
     config: Arc<Config>,
     /// Parsed once, by config validation.
     allowlist: Allowlist,
     /// The time format and zone, parsed once by config validation.
     clock: Clock,
-    filename: Option<String>,
+    /// Every input so far; the last is the one being read.
+    inputs: Vec<InputState>,
+    /// Lines of the inputs before the current one.
+    lines_before: u64,
+    /// The format and entity field, and the input that decided them.
+    decided: Option<(Format, EntityField, usize)>,
     carry: Vec<u8>,
     /// Line breaks inside the carried CSV record (stored or discarded).
     carry_newlines: u64,
@@ -137,7 +169,9 @@ impl Analyzer {
             config: Arc::new(config),
             allowlist,
             clock,
-            filename: None,
+            inputs: vec![InputState::new(None)],
+            lines_before: 0,
+            decided: None,
             carry: Vec::new(),
             carry_newlines: 0,
             carry_ends_in_newline: false,
@@ -157,10 +191,69 @@ impl Analyzer {
         })
     }
 
-    /// The file name echoed in the report.
+    /// Names the current input (the first, unless [`Analyzer::next_input`]
+    /// was called): the name is echoed in the report and in messages.
     pub fn with_filename(mut self, name: impl Into<String>) -> Self {
-        self.filename = Some(name.into());
+        self.current().name = Some(name.into());
         self
+    }
+
+    fn current(&mut self) -> &mut InputState {
+        self.inputs
+            .last_mut()
+            .expect("there is always a current input")
+    }
+
+    /// How messages name input `index`.
+    fn label(&self, index: usize) -> Option<String> {
+        input_label(self.inputs[index].name.as_deref(), index, self.inputs.len())
+    }
+
+    /// Ends the current input as [`Analyzer::finish`] would end the last
+    /// (a last line without a newline, a truncated compressed stream, an
+    /// open CSV quote) and starts the next, named `name`: its lines are
+    /// numbered from 1 and its compression and format (for CSV, its own
+    /// header) are read from its first bytes. All inputs must share one
+    /// format. Fails with what ended the analysis, like `push`.
+    pub fn next_input(&mut self, name: Option<&str>) -> Result<(), Error> {
+        self.end_input();
+        self.status()?;
+        self.inputs.push(InputState::new(name.map(str::to_string)));
+        self.main.input = (self.inputs.len() - 1) as u32;
+        self.ctx = None;
+        self.csv_records = false;
+        self.record = RecordState::default();
+        self.next_line = 1;
+        self.decoder = Some(Decoder::new(self.config.input.max_decompressed_bytes));
+        Ok(())
+    }
+
+    /// Ends the current input: the decoder's tail, then the last line.
+    fn end_input(&mut self) {
+        if let Some(mut decoder) = self.decoder.take() {
+            let decoded = decoder.finish(&mut |piece| self.inflate(piece));
+            self.decoded(decoded);
+            self.frame_inflated();
+            self.current().compression = decoder.compression();
+        }
+        if self.fatal.is_some() {
+            return;
+        }
+        if !self.carry.is_empty() || self.discarding {
+            if self.carry_ends_in_newline {
+                // A CSV quote left open to the end: the input's last line
+                // break ends the last line, it does not continue it.
+                self.carry_newlines -= 1;
+                if !self.discarding {
+                    self.carry.pop();
+                }
+            }
+            self.end_carried_line();
+        }
+        let lines = self.next_line - 1;
+        self.current().lines = lines;
+        self.lines_before += lines;
+        self.next_line = 1;
     }
 
     /// Parse on `threads` worker threads (native only; ignored on wasm).
@@ -170,14 +263,14 @@ impl Analyzer {
         self
     }
 
-    /// Bytes pushed so far.
+    /// Bytes pushed so far, over all inputs.
     pub fn bytes_seen(&self) -> u64 {
         self.bytes_seen
     }
 
-    /// Complete lines framed so far.
+    /// Complete lines framed so far, over all inputs.
     pub fn lines_seen(&self) -> u64 {
-        self.next_line - 1
+        self.lines_before + self.next_line - 1
     }
 
     /// Pushes a chunk. Chunks may split lines (and UTF-8 characters)
@@ -199,6 +292,7 @@ impl Analyzer {
             return Err(e.clone());
         }
         self.bytes_seen += data.len() as u64;
+        self.current().bytes += data.len() as u64;
         let Some(mut decoder) = self.decoder.take() else {
             return Ok(());
         };
@@ -244,8 +338,9 @@ impl Analyzer {
     /// A decoding error ends the analysis, naming the input.
     fn decoded(&mut self, result: Result<(), crate::ingest::decompress::DecodeError>) {
         if let Err(e) = result {
+            let file = self.label(self.inputs.len() - 1);
             self.fatal.get_or_insert(Error::Compressed {
-                file: self.filename.clone(),
+                file,
                 reason: e.to_string(),
             });
         }
@@ -358,10 +453,26 @@ impl Analyzer {
         let Some(content) = self.main.prelude(line_no, raw, &self.config) else {
             return;
         };
+        let input = self.inputs.len() - 1;
         match sniff(content, &self.config) {
             Ok(sniffed) => {
                 self.main.header += u64::from(sniffed.header);
+                let format = sniffed.schema.format();
+                match self.decided {
+                    None => self.decided = Some((format, sniffed.entity, input)),
+                    Some((first_format, _, first)) if first_format != format => {
+                        self.fatal = Some(Error::MixedFormats {
+                            first: self.label(first).unwrap_or_default(),
+                            first_format: first_format.as_str(),
+                            other: self.label(input).unwrap_or_default(),
+                            other_format: format.as_str(),
+                        });
+                        return;
+                    }
+                    Some(_) => {}
+                }
                 let ctx = Arc::new(Context {
+                    input: input as u32,
                     schema: sniffed.schema,
                     entity: sniffed.entity,
                     clock: self.clock.clone(),
@@ -376,7 +487,7 @@ impl Analyzer {
             Err(e) => {
                 // Account for the header line so counts stay whole, then stop.
                 self.main.header += 1;
-                self.fatal = Some(e);
+                self.fatal = Some(e.in_file(self.label(input)));
             }
         }
     }
@@ -409,27 +520,9 @@ impl Analyzer {
         self.next_line += self.main.ingest_block(&ctx, self.next_line, block);
     }
 
-    /// Ends the input and builds the report.
+    /// Ends the last input and builds the report.
     pub fn finish(mut self) -> Result<Report, Error> {
-        if let Some(mut decoder) = self.decoder.take() {
-            let decoded = decoder.finish(&mut |piece| self.inflate(piece));
-            self.decoded(decoded);
-            self.frame_inflated();
-        }
-        if let Some(e) = self.fatal.take() {
-            return Err(e);
-        }
-        if !self.carry.is_empty() || self.discarding {
-            if self.carry_ends_in_newline {
-                // A CSV quote left open to the end: the input's last line
-                // break ends the last line, it does not continue it.
-                self.carry_newlines -= 1;
-                if !self.discarding {
-                    self.carry.pop();
-                }
-            }
-            self.end_carried_line();
-        }
+        self.end_input();
         if let Some(e) = self.fatal.take() {
             return Err(e);
         }
@@ -442,11 +535,28 @@ impl Analyzer {
             }
         }
         merged.errors.truncate(max_reported);
-        let Some(ctx) = self.ctx.take() else {
+        let inputs: Vec<Input> = std::mem::take(&mut self.inputs)
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let tally = merged.tallies.get(i).copied().unwrap_or_default();
+                Input {
+                    name: s.name,
+                    bytes: s.bytes,
+                    compression: s.compression.unwrap_or(Compression::None),
+                    lines: s.lines,
+                    accepted: tally.accepted,
+                    rejected: tally.rejected,
+                }
+            })
+            .collect();
+        let Some((format, entity, _)) = self.decided else {
             // No non-blank line decided a format.
-            return Err(merged.nothing_to_analyze());
+            let names: Vec<Option<&str>> = inputs.iter().map(|i| i.name.as_deref()).collect();
+            return Err(merged.nothing_to_analyze(&names));
         };
-        let mapping = ctx.schema.mapping();
+        // Every input of one format reads the same mapping.
+        let mapping = Mapping::resolve(&self.config.fields, format)?;
         if merged.accepted > 0 {
             if let Some(e) = mapping.never_seen(merged.fields_seen) {
                 return Err(e);
@@ -455,13 +565,6 @@ impl Analyzer {
         // The report echoes the mapping resolved for this input's format.
         let mut config = Config::clone(&self.config);
         config.fields = mapping.echo.clone();
-        assemble::build(
-            merged,
-            &config,
-            &self.allowlist,
-            ctx.schema.format(),
-            ctx.entity,
-            self.filename.take(),
-        )
+        assemble::build(merged, &config, &self.allowlist, format, entity, inputs)
     }
 }

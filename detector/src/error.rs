@@ -31,6 +31,42 @@ pub enum Error {
         file: Option<String>,
         reason: String,
     },
+    /// Inputs of one analysis in different formats (one JSONL, one CSV).
+    MixedFormats {
+        /// The first input that decided the format, and that format
+        /// (`jsonl` or `csv`).
+        first: String,
+        first_format: &'static str,
+        /// The input whose format differs, and its format.
+        other: String,
+        other_format: &'static str,
+    },
+    /// An error that belongs to one named input of several (a CSV header,
+    /// a strict-mode rejection): `file: error`.
+    InFile { file: String, error: Box<Error> },
+}
+
+impl Error {
+    /// `self` attributed to the input `label` (when it has one).
+    pub(crate) fn in_file(self, label: Option<String>) -> Error {
+        match label {
+            Some(file) => Error::InFile {
+                file,
+                error: Box::new(self),
+            },
+            None => self,
+        }
+    }
+}
+
+/// How messages name input `index` of `count`: its name, else `input N`
+/// when there are several, else nothing (one unnamed input).
+pub(crate) fn input_label(name: Option<&str>, index: usize, count: usize) -> Option<String> {
+    match name {
+        Some(name) => Some(name.to_string()),
+        None if count > 1 => Some(format!("input {}", index + 1)),
+        None => None,
+    }
 }
 
 impl fmt::Display for Error {
@@ -58,6 +94,18 @@ impl fmt::Display for Error {
                 Some(file) => write!(f, "{file}: {reason}"),
                 None => write!(f, "{reason}"),
             },
+            Error::MixedFormats {
+                first,
+                first_format,
+                other,
+                other_format,
+            } => write!(
+                f,
+                "{other} is {} but {first} is {}: the inputs of one analysis must share a format",
+                other_format.to_uppercase(),
+                first_format.to_uppercase()
+            ),
+            Error::InFile { file, error } => write!(f, "{file}: {error}"),
         }
     }
 }

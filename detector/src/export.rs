@@ -6,8 +6,9 @@
 
 use std::fmt::Write as _;
 
+use crate::ingest::decompress::Compression;
 use crate::names::named;
-use crate::report::{Report, StatisticsStatus};
+use crate::report::{Input, Report, StatisticsStatus};
 use crate::vocab::{entity_label, entity_noun, megabytes, percent, percent_fixed, thousands};
 
 /// Which rendering of a report a front end writes (`--export`).
@@ -156,8 +157,11 @@ pub fn markdown_text(s: &str) -> String {
 pub fn markdown(r: &Report) -> String {
     let md = markdown_text;
     let mut m = String::new();
-    let name = r.filename.as_deref().unwrap_or("input");
-    let _ = writeln!(m, "# signaltrace incident summary: {}\n", md(name));
+    let name = match r.inputs.len() {
+        0 | 1 => r.filename.as_deref().unwrap_or("input").to_string(),
+        n => format!("{n} files"),
+    };
+    let _ = writeln!(m, "# signaltrace incident summary: {}\n", md(&name));
     let _ = writeln!(
         m,
         "**Risk level: {}** — {} anomalous of {} {}.\n",
@@ -197,6 +201,12 @@ pub fn markdown(r: &Report) -> String {
                 "- Isolation forest skipped: {}",
                 md(r.statistics.reason.as_deref().unwrap_or(""))
             );
+        }
+    }
+    if r.inputs.len() > 1 {
+        let _ = writeln!(m, "- Inputs, in the order read:");
+        for (i, input) in r.inputs.iter().enumerate() {
+            let _ = writeln!(m, "  - {}", md(&input_summary(r, i, input)));
         }
     }
     if r.allowlisted_count > 0 {
@@ -262,6 +272,29 @@ fn markdown_anomalies(m: &mut String, r: &Report) {
     }
 }
 
+/// How the views name input `i`: its name, else `input N`.
+fn input_name(r: &Report, i: usize) -> String {
+    match r.inputs.get(i).and_then(|input| input.name.as_deref()) {
+        Some(name) => name.to_string(),
+        None => format!("input {}", i + 1),
+    }
+}
+
+/// One input in a line: name, lines, rejections, container.
+fn input_summary(r: &Report, i: usize, input: &Input) -> String {
+    let mut line = format!(
+        "{}: {} lines, {} accepted, {} rejected",
+        input_name(r, i),
+        thousands(input.lines),
+        thousands(input.accepted),
+        thousands(input.rejected)
+    );
+    if input.compression != Compression::None {
+        let _ = write!(line, " ({})", input.compression.as_str());
+    }
+    line
+}
+
 /// The CLI's `--text` view: what an analyst reads in a terminal.
 pub fn text(r: &Report) -> String {
     let mut s = String::new();
@@ -269,8 +302,16 @@ pub fn text(r: &Report) -> String {
         s,
         "signaltrace {} — {}",
         crate::VERSION,
-        r.filename.as_deref().unwrap_or("-")
+        match r.inputs.len() {
+            0 | 1 => r.filename.as_deref().unwrap_or("-").to_string(),
+            n => format!("{n} files"),
+        }
     );
+    if r.inputs.len() > 1 {
+        for (i, input) in r.inputs.iter().enumerate() {
+            let _ = writeln!(s, "  {}", input_summary(r, i, input));
+        }
+    }
     let _ = writeln!(s, "Risk level: {}", r.risk_level.as_str());
     let _ = writeln!(s, "{}", r.summary);
     let _ = writeln!(
@@ -332,7 +373,16 @@ pub fn text(r: &Report) -> String {
     if !r.parse_errors.is_empty() {
         let _ = writeln!(s, "\nRejected lines (first {}):", r.parse_errors.len());
         for e in &r.parse_errors {
-            let _ = writeln!(s, "  line {}: {}", e.line, e.reason);
+            let _ = match r.inputs.len() {
+                0 | 1 => writeln!(s, "  line {}: {}", e.line, e.reason),
+                _ => writeln!(
+                    s,
+                    "  {} line {}: {}",
+                    input_name(r, e.input),
+                    e.line,
+                    e.reason
+                ),
+            };
         }
     }
     s

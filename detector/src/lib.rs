@@ -66,6 +66,7 @@ pub use analyzer::Analyzer;
 pub use config::{Config, EntityField, Fields, Format, FormatChoice, LogsMode, Preset};
 pub use error::Error;
 pub use features::{Features, FEATURE_NAMES};
+pub use ingest::decompress::Compression;
 pub use ingest::{Action, RejectKind};
 pub use names::{Named, UnknownName};
 pub use report::Report;

@@ -3,8 +3,8 @@
 //! The analyzer feeds numbered lines into one `Partial` per thread; at the end
 //! the partials are merged in any order and the result turned into a report.
 //! Every field merges exactly: counts add, per-entity accumulators merge,
-//! the kept parse errors are the first N by line number, raw rows are
-//! re-sorted by line.
+//! the kept parse errors are the first N by (input, line), raw rows are
+//! re-sorted by (input, line).
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::clock::Clock;
 use crate::config::{Config, EntityField, LogsMode};
-use crate::error::Error;
+use crate::error::{input_label, Error};
 use crate::features::EntityAccumulator;
 use crate::ingest::csv::RecordState;
 use crate::ingest::event::{Action, RejectKind, Rejection};
@@ -23,6 +23,8 @@ use crate::time::{Nanos, NANOS_PER_MINUTE};
 /// What every worker needs to read lines: fixed once the format is known.
 #[derive(Debug)]
 pub(crate) struct Context {
+    /// Which input (0-based, in the order given) these lines belong to.
+    pub input: u32,
     pub schema: Schema,
     pub entity: EntityField,
     pub clock: Clock,
@@ -32,6 +34,7 @@ pub(crate) struct Context {
 /// A rejected line as reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LineError {
+    pub input: u32,
     pub line: u64,
     pub kind: RejectKind,
     pub reason: String,
@@ -40,6 +43,7 @@ pub(crate) struct LineError {
 /// A raw event kept for the report's `logs`.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredRow {
+    pub input: u32,
     pub line: u64,
     pub time: Nanos,
     pub entity: Box<str>,
@@ -52,8 +56,19 @@ pub(crate) struct StoredRow {
     pub bytes: u64,
 }
 
+/// What became of one input's lines (per input; the totals are below).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tally {
+    pub accepted: u64,
+    pub rejected: u64,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Partial {
+    /// The input the lines being read now belong to.
+    pub input: u32,
+    /// Accepted and rejected lines per input, indexed by input.
+    pub tallies: Vec<Tally>,
     pub entities: FxHashMap<Box<str>, EntityAccumulator>,
     pub accepted: u64,
     pub rejected: u64,
@@ -62,7 +77,7 @@ pub(crate) struct Partial {
     /// Lines inside quoted CSV fields that continue a record.
     pub continuation: u64,
     pub reject_counts: [u64; RejectKind::ALL.len()],
-    /// The first rejections by line number, at most `max_reported_errors`.
+    /// The first rejections by (input, line), at most `max_reported_errors`.
     pub errors: Vec<LineError>,
     pub span: Option<(Nanos, Nanos)>,
     /// Events per UTC minute (minutes since the epoch).
@@ -75,11 +90,23 @@ pub(crate) struct Partial {
 }
 
 impl Partial {
+    /// The current input's tally.
+    #[inline]
+    fn tally(&mut self) -> &mut Tally {
+        let i = self.input as usize;
+        if self.tallies.len() <= i {
+            self.tallies.resize(i + 1, Tally::default());
+        }
+        &mut self.tallies[i]
+    }
+
     pub fn reject(&mut self, line: u64, r: Rejection, max_reported: usize) {
         self.rejected += 1;
+        self.tally().rejected += 1;
         self.reject_counts[r.kind.index()] += 1;
         if self.errors.len() < max_reported {
             self.errors.push(LineError {
+                input: self.input,
                 line,
                 kind: r.kind,
                 reason: r.message,
@@ -130,6 +157,7 @@ impl Partial {
             Ok(ev) => {
                 self.accepted += 1;
                 self.fields_seen |= ev.seen;
+                self.tally().accepted += 1;
                 let t = ev.time;
                 self.span = Some(match self.span {
                     None => (t, t),
@@ -154,6 +182,7 @@ impl Partial {
                 }
                 if config.logs != LogsMode::None {
                     self.rows.push(StoredRow {
+                        input: self.input,
                         line: line_no,
                         time: t,
                         entity: entity.into(),
@@ -174,6 +203,7 @@ impl Partial {
     /// A block of complete lines, each ending in `\n`, the first numbered
     /// `first_line`. Returns the number of lines.
     pub fn ingest_block(&mut self, ctx: &Context, first_line: u64, block: &[u8]) -> u64 {
+        self.input = ctx.input;
         let mut line_no = first_line;
         let mut start = 0;
         if let Schema::Csv(..) = ctx.schema {
@@ -204,8 +234,9 @@ impl Partial {
     }
 
     /// Why there is nothing to analyze when no line was accepted: no line
-    /// at all, a CSV header alone, or only rejected lines (with the first).
-    pub fn nothing_to_analyze(&self) -> Error {
+    /// at all, a CSV header alone, or only rejected lines (with the first,
+    /// its input named by `names`, the inputs' names in order).
+    pub fn nothing_to_analyze(&self, names: &[Option<&str>]) -> Error {
         if self.rejected == 0 && self.header > 0 {
             Error::HeaderOnly
         } else if self.rejected == 0 {
@@ -214,10 +245,13 @@ impl Partial {
             Error::NoValidLines {
                 lines: self.total_lines(),
                 rejected: self.rejected,
-                first: self
-                    .errors
-                    .first()
-                    .map(|e| format!("line {}: {}", e.line, e.reason)),
+                first: self.errors.first().map(|e| {
+                    let i = e.input as usize;
+                    match input_label(names.get(i).copied().flatten(), i, names.len()) {
+                        Some(file) => format!("{file} line {}: {}", e.line, e.reason),
+                        None => format!("line {}: {}", e.line, e.reason),
+                    }
+                }),
             }
         }
     }
@@ -236,6 +270,13 @@ impl Partial {
         }
         self.accepted += other.accepted;
         self.rejected += other.rejected;
+        if self.tallies.len() < other.tallies.len() {
+            self.tallies.resize(other.tallies.len(), Tally::default());
+        }
+        for (a, b) in self.tallies.iter_mut().zip(other.tallies) {
+            a.accepted += b.accepted;
+            a.rejected += b.rejected;
+        }
         self.blank += other.blank;
         self.header += other.header;
         self.continuation += other.continuation;
@@ -243,7 +284,7 @@ impl Partial {
             *a += b;
         }
         self.errors.extend(other.errors);
-        self.errors.sort_by_key(|e| e.line);
+        self.errors.sort_by_key(|e| (e.input, e.line));
         self.errors.truncate(max_reported);
         self.span = match (self.span, other.span) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, EntityField, Format};
 use crate::features::Features;
+use crate::ingest::decompress::Compression;
 use crate::ingest::event::{Action, RejectKind};
 use crate::names::named;
 use crate::scoring::{DetectionMethod, RiskLevel, Rule, Severity};
@@ -24,7 +25,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[cfg_attr(feature = "wasm", tsify(missing_as_null, hashmap_as_object))]
 pub struct Report {
     pub schema_version: u32,
+    /// The first input's name (with one input, its name), as the front end
+    /// gave it; `inputs` lists every input.
     pub filename: Option<String>,
+    /// The inputs, in the order they were read (one for a single file).
+    pub inputs: Vec<Input>,
     pub format: Format,
     pub entity_field: EntityField,
     /// Accepted events.
@@ -52,13 +57,32 @@ pub struct Report {
     pub rejected_lines: u64,
     /// Rejections per kind (only kinds that occurred).
     pub rejection_counts: BTreeMap<String, u64>,
-    /// The first rejections, by line number.
+    /// The first rejections, by input and line number.
     pub parse_errors: Vec<ParseError>,
     /// The configuration in force, with the entity field resolved.
     pub config: Config,
     /// Raw rows; absent when `config.logs` is `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<LogRow>>,
+}
+
+/// One input of the analysis (a file, an upload part, standard input).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
+pub struct Input {
+    /// The name the front end gave (the CLI: the file's name, `-` for
+    /// standard input); `null` if none.
+    pub name: Option<String>,
+    /// Bytes read, as given (for a compressed input, the compressed size).
+    pub bytes: u64,
+    /// The container the input arrived in.
+    pub compression: Compression,
+    /// Lines of the (decompressed) input, numbered from 1 in each input:
+    /// accepted + rejected + blank + header + continuation.
+    pub lines: u64,
+    pub accepted: u64,
+    pub rejected: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -253,12 +277,13 @@ pub struct Statistics {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct LineCounts {
-    /// Every line of the input: accepted + rejected + blank + header.
+    /// Every line of every input: accepted + rejected + blank + header
+    /// (+ continuation).
     pub total: u64,
     pub accepted: u64,
     pub rejected: u64,
     pub blank: u64,
-    /// 1 for a CSV header, else 0.
+    /// CSV header lines: one per CSV input (1 for a CSV file), else 0.
     pub header: u64,
     /// Lines that continue a CSV record inside a quoted field (RFC 4180);
     /// absent when there are none.
@@ -272,7 +297,13 @@ fn is_zero(n: &u64) -> bool {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct ParseError {
+    /// Index of the rejected line's input in `inputs`.
+    pub input: usize,
+    /// That input's name (`inputs[input].name`).
+    pub file: Option<String>,
+    /// Line number within that input, from 1.
     pub line: u64,
     pub kind: RejectKind,
     pub reason: String,
@@ -282,6 +313,9 @@ pub struct ParseError {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "wasm", tsify(missing_as_null))]
 pub struct LogRow {
+    /// Index of the row's input in `inputs`.
+    pub input: usize,
+    /// Line number within that input, from 1.
     pub line: u64,
     pub time: String,
     pub entity: String,

@@ -214,7 +214,22 @@ impl StreamingAnalyzer {
         Ok(())
     }
 
-    /// Bytes pushed so far.
+    /// Ends the current input as `finish` ends the last one (its last line,
+    /// a truncated archive) and starts the next, named `name`: several
+    /// inputs (rotated parts of a log, in any order) make one analysis, each
+    /// with its own line numbers, compression and format detection (a CSV
+    /// part has its own header). Listed in `Report.inputs`; rejections and
+    /// errors name the input. Throws like `push`.
+    #[wasm_bindgen(js_name = nextInput)]
+    pub fn next_input(&mut self, name: Option<String>) -> Result<(), JsValue> {
+        let inner = self.inner.as_mut().ok_or_else(finished)?;
+        inner.next_input(name.as_deref())?;
+        self.bytes_seen = inner.bytes_seen();
+        self.lines_seen = inner.lines_seen();
+        Ok(())
+    }
+
+    /// Bytes pushed so far, over all inputs.
     #[wasm_bindgen(getter, js_name = bytesSeen)]
     pub fn bytes_seen(&self) -> f64 {
         self.bytes_seen as f64

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use detector::{Analyzer, Config, Error};
+use detector::{Analyzer, Compression, Config, Error};
 
 fn sample(name: &str) -> Vec<u8> {
     std::fs::read(
@@ -26,7 +26,8 @@ fn zstd(data: &[u8]) -> Vec<u8> {
     ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
 }
 
-/// The report's JSON for `input` pushed in `chunk`-byte pieces.
+/// The report's JSON for `input` pushed in `chunk`-byte pieces, without
+/// `inputs` (its bytes and compression are the container's).
 fn report(input: &[u8], chunk: usize, threads: usize, config: &Config) -> Result<String, Error> {
     let mut a = Analyzer::new(config.clone())?
         .with_filename("access.log")
@@ -34,7 +35,18 @@ fn report(input: &[u8], chunk: usize, threads: usize, config: &Config) -> Result
     for piece in input.chunks(chunk) {
         a.push_owned(piece.to_vec())?;
     }
-    Ok(detector::export::json(&a.finish()?, false))
+    let mut r = a.finish()?;
+    let expected = match input.first() {
+        Some(0x1f) => Compression::Gzip,
+        Some(0x28) => Compression::Zstd,
+        _ => Compression::None,
+    };
+    assert_eq!(r.inputs.len(), 1);
+    assert_eq!(r.inputs[0].compression, expected);
+    assert_eq!(r.inputs[0].bytes, input.len() as u64);
+    assert_eq!(r.inputs[0].lines, r.lines.total);
+    r.inputs.clear();
+    Ok(detector::export::json(&r, false))
 }
 
 #[test]

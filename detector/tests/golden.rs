@@ -8,6 +8,12 @@
 //! (`serde_json`, then a newline). The `--logs none --pretty` report must
 //! equal `<case>.json` and the complete compact report must hash to the
 //! SHA-256 in `SHA256SUMS`; the `--text` view must equal `<case>.txt`.
+//!
+//! Regenerated once for issue 10 (several inputs), which only added fields
+//! (`inputs`, `parse_errors[].input`/`file`, `logs[].input`): each new
+//! complete report with those fields cut out hashed to the previous
+//! `SHA256SUMS`, each `<case>.json` minus them parsed equal to the previous
+//! one (numbers compared as written), and every `<case>.txt` was unchanged.
 
 use std::path::{Path, PathBuf};
 

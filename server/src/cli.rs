@@ -28,7 +28,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Analyze a log file (JSONL or CSV) and print the report as JSON.
+    /// Analyze log files (JSONL or CSV) as one log and print the report as JSON.
     Analyze(Box<AnalyzeArgs>),
     /// Write the sample data files, or a large benchmark file.
     Generate(GenerateArgs),
@@ -48,8 +48,10 @@ fn one_of<T: Named + Send + Sync>() -> impl TypedValueParser<Value = T> {
 
 #[derive(Args)]
 struct AnalyzeArgs {
-    /// The log file, or `-` for standard input.
-    file: String,
+    /// The log files, read as one log in the order given (rotated parts,
+    /// each plain, gzip or zstd; `-` for standard input, at most once).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
     /// Input format (default: detected from the first line).
     #[arg(long, value_parser = one_of::<FormatChoice>())]
     format: Option<FormatChoice>,
@@ -387,54 +389,120 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
     Ok(config)
 }
 
-fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
-    // The config is checked before the file is opened.
-    let analyzer = Analyzer::new(effective_config(&a)?)?;
-    let (mut reader, name, size): (Box<dyn Read>, String, Option<u64>) = if a.file == "-" {
-        (Box::new(io::stdin().lock()), "-".into(), None)
-    } else {
-        let f = File::open(&a.file).map_err(|e| Fail(format!("cannot open {}: {e}", a.file)))?;
-        let meta = f
-            .metadata()
-            .map_err(|e| Fail(format!("cannot read {}: {e}", a.file)))?;
-        if meta.is_dir() {
-            return Err(Fail(format!("{} is a directory, not a log file", a.file)));
+/// One input named on the command line, checked before any is read.
+struct Source {
+    /// As given (`-` for standard input): for messages.
+    arg: String,
+    /// The name echoed in the report: the file's name, or `-`.
+    name: String,
+    /// The file's size; `None` for standard input.
+    size: Option<u64>,
+}
+
+/// Checks every input exists and is a file (so a typo in the last of many
+/// files fails at once, not after the others were read); `-` at most once.
+fn sources(files: &[String]) -> Result<Vec<Source>, Fail> {
+    if files.iter().filter(|f| *f == "-").count() > 1 {
+        return Err(Fail("standard input (`-`) can be read only once".into()));
+    }
+    files
+        .iter()
+        .map(|arg| {
+            if arg == "-" {
+                return Ok(Source {
+                    arg: arg.clone(),
+                    name: "-".into(),
+                    size: None,
+                });
+            }
+            let meta =
+                std::fs::metadata(arg).map_err(|e| Fail(format!("cannot open {arg}: {e}")))?;
+            if meta.is_dir() {
+                return Err(Fail(format!("{arg} is a directory, not a log file")));
+            }
+            let name = Path::new(arg)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| arg.clone());
+            Ok(Source {
+                arg: arg.clone(),
+                name,
+                size: Some(meta.len()),
+            })
+        })
+        .collect()
+}
+
+/// Progress on stderr for big inputs read from files.
+struct Progress {
+    total: Option<u64>,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(sources: &[Source]) -> Self {
+        let total: Option<u64> = sources.iter().map(|s| s.size).sum();
+        let shown = io::stderr().is_terminal() && total.is_some_and(|t| t > 64 << 20);
+        Progress {
+            total: total.filter(|_| shown),
+            started: Instant::now(),
         }
-        let name = Path::new(&a.file)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| a.file.clone());
-        (Box::new(f), name, Some(meta.len()))
-    };
+    }
+
+    fn show(&self, bytes: u64) {
+        if let Some(total) = self.total {
+            eprint!(
+                "\rsignaltrace: {:>5.1}% of {} MB read, {:.1} s",
+                bytes as f64 * 100.0 / total.max(1) as f64,
+                total >> 20,
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+
+    fn done(&self) {
+        if self.total.is_some() {
+            eprintln!();
+        }
+    }
+}
+
+fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
+    // The config is checked before the files are opened.
+    let mut analyzer = Analyzer::new(effective_config(&a)?)?;
+    let sources = sources(&a.files)?;
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let mut analyzer = analyzer.with_filename(name).with_threads(threads);
-    let progress = io::stderr().is_terminal() && size.is_some_and(|s| s > 64 << 20);
-    let started = Instant::now();
-    loop {
-        let mut buf = Vec::with_capacity(READ_CHUNK);
-        read_chunk(&mut reader, &mut buf)
-            .map_err(|e| Fail(format!("cannot read {}: {e}", a.file)))?;
-        if buf.is_empty() {
-            break;
+    analyzer = analyzer.with_threads(threads);
+    let progress = Progress::new(&sources);
+    for (i, source) in sources.iter().enumerate() {
+        if i == 0 {
+            analyzer = analyzer.with_filename(source.name.clone());
+        } else {
+            analyzer.next_input(Some(&source.name))?;
         }
-        analyzer.push_owned(buf)?;
-        if progress {
-            let total = size.unwrap_or(0).max(1);
-            eprint!(
-                "\rsignaltrace: {:>5.1}% of {} MB read, {:.1} s",
-                analyzer.bytes_seen() as f64 * 100.0 / total as f64,
-                total >> 20,
-                started.elapsed().as_secs_f64()
-            );
+        let mut reader: Box<dyn Read> = if source.arg == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            let f = File::open(&source.arg)
+                .map_err(|e| Fail(format!("cannot open {}: {e}", source.arg)))?;
+            Box::new(f)
+        };
+        loop {
+            let mut buf = Vec::with_capacity(READ_CHUNK);
+            read_chunk(&mut reader, &mut buf)
+                .map_err(|e| Fail(format!("cannot read {}: {e}", source.arg)))?;
+            if buf.is_empty() {
+                break;
+            }
+            analyzer.push_owned(buf)?;
+            progress.show(analyzer.bytes_seen());
         }
     }
-    if progress {
-        eprintln!();
-    }
+    progress.done();
     let report = analyzer.finish()?;
     let rendered = if a.text {
         export::text(&report)

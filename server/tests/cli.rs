@@ -48,6 +48,12 @@ fn fails_with(out: &Output, needle: &str) {
     assert!(out.stdout.is_empty());
 }
 
+/// The report without what names and measures its inputs.
+fn forget_inputs(report: &mut serde_json::Value) {
+    report["filename"] = serde_json::Value::Null;
+    report["inputs"] = serde_json::Value::Null;
+}
+
 #[test]
 fn analyze_prints_the_detectors_report_for_every_sample() {
     for name in detector::generate::SAMPLE_FILES {
@@ -175,7 +181,7 @@ fn unusable_inputs_exit_2_with_one_line() {
     std::fs::write(&junk, "{\"a\":1}\nhello\n").unwrap();
     fails_with(
         &run(&["analyze", junk.to_str().unwrap()]),
-        "no valid log line: 2 of 2 lines rejected (first: line 1:",
+        "no valid log line: 2 of 2 lines rejected (first: junk.jsonl line 1:",
     );
     let csv = dir.join("bad.csv");
     std::fs::write(&csv, "time,who,what\n1,2,3\n").unwrap();
@@ -410,7 +416,7 @@ fn gzip_and_zstd_files_give_the_plain_files_report() {
     for name in ["anomalous_exfiltration.jsonl", "insider_sample.csv"] {
         let plain = data(name);
         let mut expected = json(&run(&["analyze", plain.to_str().unwrap()]));
-        expected["filename"] = serde_json::Value::Null;
+        forget_inputs(&mut expected);
         let gz = dir.join(format!("{name}.gz"));
         let zst = dir.join(format!("{name}.zst"));
         // Two gzip members, as `cat a.gz b.gz` or log rotation makes.
@@ -438,8 +444,8 @@ fn gzip_and_zstd_files_give_the_plain_files_report() {
                 "--threads",
                 "2",
             ]));
-            got["filename"] = serde_json::Value::Null;
-            assert_eq!(got, expected, "{}", packed.display());
+            forget_inputs(&mut got);
+            assert!(got == expected, "{}", packed.display());
         }
         // The same through standard input.
         let mut child = bin()
@@ -455,8 +461,9 @@ fn gzip_and_zstd_files_give_the_plain_files_report() {
             .write_all(&std::fs::read(&zst).unwrap())
             .unwrap();
         let mut got = json(&child.wait_with_output().unwrap());
-        got["filename"] = serde_json::Value::Null;
-        assert_eq!(got, expected);
+        assert_eq!(got["inputs"][0]["compression"], "zstd");
+        forget_inputs(&mut got);
+        assert!(got == expected);
     }
 }
 
@@ -537,6 +544,7 @@ fn body(mut v: serde_json::Value) -> serde_json::Value {
     let o = v.as_object_mut().unwrap();
     o.remove("config");
     o.remove("filename");
+    o.remove("inputs");
     v
 }
 
@@ -602,5 +610,134 @@ fn preset_and_field_flags_map_other_schemas() {
             "user=usr.name",
         ]),
         "`fields.user`",
+    );
+}
+
+/// What does not depend on how the log was cut into files: the entities
+/// with their features and scores, the anomalies, the counts.
+fn findings(report: &serde_json::Value) -> serde_json::Value {
+    let keys = [
+        "entities",
+        "anomalies",
+        "timeline",
+        "total_logs",
+        "entity_count",
+        "statistics",
+        "population_medians",
+        "time_range",
+        "activity",
+    ];
+    keys.iter()
+        .map(|k| (k.to_string(), report[k].clone()))
+        .collect()
+}
+
+#[test]
+fn rotated_parts_in_any_order_give_the_whole_files_findings() {
+    let dir = scratch("rotated");
+    let whole = data("anomalous_credential_stuffing.jsonl");
+    let text = std::fs::read(&whole).unwrap();
+    // Three parts cut at line ends; the middle one gzip-compressed.
+    let line_end_after = |at: usize| at + text[at..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    let (a, b) = (
+        line_end_after(text.len() / 3),
+        line_end_after(text.len() * 2 / 3),
+    );
+    let parts = [
+        dir.join("access.log.2"),
+        dir.join("access.log.1"),
+        dir.join("access.log"),
+    ];
+    std::fs::write(&parts[0], &text[..a]).unwrap();
+    std::fs::write(dir.join("middle"), &text[a..b]).unwrap();
+    compress_with("gzip", &["-c"], &dir.join("middle"), &parts[1]);
+    std::fs::write(&parts[2], &text[b..]).unwrap();
+    let expected = json(&run(&["analyze", whole.to_str().unwrap()]));
+    let p = |i: usize| parts[i].to_str().unwrap().to_string();
+    for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
+        let args: Vec<String> = ["analyze".to_string()]
+            .into_iter()
+            .chain(order.iter().map(|&i| p(i)))
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let got = json(&run(&args));
+        assert!(findings(&got) == findings(&expected), "{order:?}");
+        let inputs = got["inputs"].as_array().unwrap();
+        assert_eq!(inputs.len(), 3);
+        let names: Vec<&str> = inputs.iter().map(|i| i["name"].as_str().unwrap()).collect();
+        let want: Vec<String> = order
+            .iter()
+            .map(|&i| parts[i].file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, want);
+        let gz = order.iter().position(|&i| i == 1).unwrap();
+        assert_eq!(inputs[gz]["compression"], "gzip");
+        assert_eq!(got["filename"], inputs[0]["name"]);
+        let lines: u64 = inputs.iter().map(|i| i["lines"].as_u64().unwrap()).sum();
+        assert_eq!(lines, got["lines"]["total"].as_u64().unwrap());
+    }
+    // Standard input as one of the parts; the text view lists the inputs.
+    let mut child = bin()
+        .args(["analyze", &p(0), "-", &p(2), "--text"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let middle = std::fs::read(&parts[1]).unwrap();
+    child.stdin.take().unwrap().write_all(&middle).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let view = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        view.lines().next().unwrap().ends_with("— 3 files"),
+        "{view}"
+    );
+    assert!(view.contains("\n  -: "), "{view}");
+    assert!(view.contains("(gzip)"), "{view}");
+}
+
+#[test]
+fn several_files_name_the_file_in_rejections_and_errors() {
+    let dir = scratch("several");
+    let good = dir.join("good.jsonl");
+    std::fs::copy(data("baseline_small.jsonl"), &good).unwrap();
+    let bad = dir.join("bad.jsonl");
+    let first = std::fs::read_to_string(&good).unwrap();
+    let first = &first[..first.find('\n').unwrap() + 1];
+    std::fs::write(&bad, format!("{first}nope\n")).unwrap();
+    let (good, bad) = (good.to_str().unwrap(), bad.to_str().unwrap());
+    let report = json(&run(&["analyze", good, bad]));
+    let errors = report["parse_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["file"], "bad.jsonl");
+    assert_eq!(errors[0]["input"], 1);
+    assert_eq!(errors[0]["line"], 2);
+    let text = run(&["analyze", good, bad, "--text"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("  bad.jsonl line 2: "));
+    fails_with(
+        &run(&["analyze", good, bad, "--strict"]),
+        "bad.jsonl: strict mode: line 2 rejected",
+    );
+    let missing = dir.join("missing.jsonl");
+    fails_with(
+        &run(&["analyze", good, missing.to_str().unwrap()]),
+        &format!("cannot open {}", missing.display()),
+    );
+    fails_with(&run(&["analyze", "-", good, "-"]), "only once");
+    fails_with(
+        &run(&[
+            "analyze",
+            good,
+            data("insider_sample.csv").to_str().unwrap(),
+        ]),
+        "insider_sample.csv is CSV but good.jsonl is JSONL",
+    );
+    let truncated = dir.join("cut.gz");
+    compress_with("gzip", &["-c"], Path::new(good), &truncated);
+    let bytes = std::fs::read(&truncated).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    fails_with(
+        &run(&["analyze", good, truncated.to_str().unwrap(), good]),
+        "cut.gz: corrupt or truncated gzip data",
     );
 }

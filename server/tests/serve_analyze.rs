@@ -82,6 +82,7 @@ fn a_config_part_maps_fields_like_the_cli_flags() {
         &["--preset", "ecs", "--field", "url=url.missing,url.full"],
     );
     expected["filename"] = "ecs.jsonl".into();
+    expected["inputs"][0]["name"] = "ecs.jsonl".into();
     assert_eq!(r.json(), expected);
     assert_eq!(r.json()["config"]["fields"]["time"][0], "@timestamp");
     // A mapped field that no line has is the detector's 400.
@@ -446,6 +447,7 @@ fn gzip_and_zstd_uploads_give_the_plain_files_report() {
     let name = "anomalous_credential_stuffing.jsonl";
     let mut expected = cli_report(&data_dir().join(name), &[]);
     expected["filename"] = serde_json::Value::Null;
+    expected["inputs"] = serde_json::Value::Null;
     for (tool, ext) in [("gzip", "gz"), ("zstd", "zst")] {
         let packed = compressed(tool, &read_data(name));
         let upload = format!("{name}.{ext}");
@@ -453,8 +455,10 @@ fn gzip_and_zstd_uploads_give_the_plain_files_report() {
         assert_eq!(r.status, 200, "{upload}: {}", r.text());
         let mut served = r.json();
         assert_eq!(served["filename"], upload.as_str());
+        assert_eq!(served["inputs"][0]["compression"], tool);
         served["filename"] = serde_json::Value::Null;
-        assert_eq!(served, expected, "{upload}");
+        served["inputs"] = serde_json::Value::Null;
+        assert!(served == expected, "{upload}");
         let cut = &packed[..packed.len() / 2];
         let r = server.analyze(&token, "", &[Part::file(&upload, cut)]);
         assert_eq!(r.status, 400, "{}", r.text());
@@ -464,4 +468,117 @@ fn gzip_and_zstd_uploads_give_the_plain_files_report() {
             "{error}"
         );
     }
+}
+
+/// What does not depend on how the log was cut into files.
+fn findings(report: &serde_json::Value) -> serde_json::Value {
+    let keys = [
+        "entities",
+        "anomalies",
+        "timeline",
+        "total_logs",
+        "statistics",
+        "time_range",
+        "activity",
+    ];
+    keys.iter()
+        .map(|k| (k.to_string(), report[k].clone()))
+        .collect()
+}
+
+#[test]
+fn several_file_parts_in_any_order_give_the_whole_files_findings() {
+    let server = Server::start(&[]);
+    let token = server.token();
+    let name = "anomalous_exfiltration.jsonl";
+    let whole = read_data(name);
+    let expected = cli_report(&data_dir().join(name), &[]);
+    let at = whole.len() / 2;
+    let cut = at + whole[at..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    let (head, tail) = (whole[..cut].to_vec(), compressed("gzip", &whole[cut..]));
+    for parts in [
+        vec![
+            Part::file("access.log.1", &head),
+            Part::file("access.log.gz", &tail),
+        ],
+        vec![
+            Part::config("{}"),
+            Part::file("access.log.gz", &tail),
+            Part::file("access.log.1", &head),
+        ],
+    ] {
+        let r = server.analyze(&token, "", &parts);
+        assert_eq!(r.status, 200, "{}", r.text());
+        let served = r.json();
+        assert!(findings(&served) == findings(&expected));
+        let inputs = served["inputs"].as_array().unwrap();
+        assert_eq!(inputs.len(), 2);
+        let gz = inputs
+            .iter()
+            .find(|i| i["name"] == "access.log.gz")
+            .unwrap();
+        assert_eq!(gz["compression"], "gzip");
+        assert_eq!(gz["bytes"], tail.len());
+        assert_eq!(served["filename"], inputs[0]["name"]);
+    }
+    // Rejections and errors name the part's file.
+    let r = server.analyze(
+        &token,
+        "",
+        &[
+            Part::file("a.jsonl", &head),
+            Part::file("b.jsonl", b"nope\n"),
+        ],
+    );
+    assert_eq!(r.json()["parse_errors"][0]["file"], "b.jsonl");
+    assert_eq!(r.json()["parse_errors"][0]["line"], 1);
+    let csv = read_data("insider_sample.csv");
+    let r = server.analyze(
+        &token,
+        "",
+        &[Part::file("a.jsonl", &head), Part::file("b.csv", &csv)],
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(
+        r.error().contains("b.csv is CSV but a.jsonl is JSONL"),
+        "{}",
+        r.error()
+    );
+    let r = server.analyze(
+        &token,
+        "",
+        &[
+            Part::file("a.jsonl", &head),
+            Part::file("b.gz", &tail[..tail.len() / 2]),
+            Part::file("c.jsonl", &head),
+        ],
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(
+        r.error().contains("b.gz: corrupt or truncated gzip"),
+        "{}",
+        r.error()
+    );
+    let r = server.analyze(
+        &token,
+        "",
+        &[Part::file("a.jsonl", &head), Part::config("{}")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("must come before"));
+}
+
+#[test]
+fn the_upload_limit_applies_to_all_file_parts_together() {
+    let server = Server::start(&["--max-upload-mb", "1"]);
+    let token = server.token();
+    let part = log_block(700 << 10);
+    let one = server.analyze(&token, "?logs=none", &[Part::file("a.jsonl", &part)]);
+    assert_eq!(one.status, 200, "{}", one.text());
+    let two = server.analyze(
+        &token,
+        "?logs=none",
+        &[Part::file("a.jsonl", &part), Part::file("b.jsonl", &part)],
+    );
+    assert_eq!(two.status, 413, "{}", two.text());
 }

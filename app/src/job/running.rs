@@ -46,7 +46,7 @@ impl Job {
     /// A server plan needs the `session` ([`super::plan`] checked there is
     /// one).
     pub fn start(
-        file: File,
+        files: Vec<File>,
         plan: Plan,
         session: Option<Session>,
         events: Callback<JobEvent>,
@@ -68,7 +68,7 @@ impl Job {
                     .map_err(|_| "this browser cannot cancel requests".to_string())?;
                 let signal = controller.signal();
                 wasm_bindgen_futures::spawn_local(async move {
-                    match api::analyze(&session, &file, &plan.config_json, &signal).await {
+                    match api::analyze(&session, &files, &plan.config_json, &signal).await {
                         Ok(json) => finish(json, None),
                         Err(ApiError::Unauthorized(why)) => {
                             events.emit(JobEvent::SessionEnded(why))
@@ -97,7 +97,7 @@ impl Job {
                     WorkerEvent::Failed(why) => events.emit(JobEvent::Failed(why)),
                 });
                 Engaged::Worker {
-                    _worker: AnalysisWorker::start(file, plan.config_json, on_worker)?,
+                    _worker: AnalysisWorker::start(&files, plan.config_json, on_worker)?,
                 }
             }
         };

@@ -153,7 +153,7 @@ fn summary(p: &SectionProps) -> Html {
         <section class="panel summary" aria-labelledby="summary-title" data-testid="summary">
             <div class="summary-head">
                 <div>
-                    <h1 id="summary-title" class="file-title" data-testid="file-name">{ r.filename.clone().unwrap_or_else(|| "Uploaded log".into()) }</h1>
+                    <h1 id="summary-title" class="file-title" data-testid="file-name">{ title(r) }</h1>
                     <p class="summary-text" data-testid="summary-text">{ r.summary.clone() }</p>
                 </div>
                 <div class={classes!("risk", risk_class(r.risk_level))} data-testid="risk-level" data-risk={r.risk_level.as_str()}>
@@ -177,6 +177,9 @@ fn summary(p: &SectionProps) -> Html {
                 }
                 <span class="muted stats-note">{ stats }</span>
             </div>
+            if r.inputs.len() > 1 {
+                { inputs_list(r) }
+            }
             if p.loaded.0.report.config.logs == LogsMode::Anomalous {
                 <div class="alert alert-info" data-testid="logs-note">
                     { format!("Large file: the raw-log table holds only the anomalous {}' events (files over {} MB), so a million-line file fits in memory. Every event was analyzed.", entity_plural(r), crate::settings::ALL_LOGS_MAX_BYTES / (1024 * 1024)) }
@@ -191,10 +194,16 @@ fn summary(p: &SectionProps) -> Html {
                         <div class="rejected-body" data-testid="rejected-lines">
                             <p class="muted">{ r.rejection_counts.iter().map(|(k, c)| format!("{k}: {c}")).collect::<Vec<_>>().join(" · ") }</p>
                             <table class="table compact">
-                                <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Reason"}</th></tr></thead>
+                                <thead><tr>
+                                    if r.inputs.len() > 1 { <th scope="col">{"File"}</th> }
+                                    <th scope="col">{"Line"}</th><th scope="col">{"Reason"}</th>
+                                </tr></thead>
                                 <tbody>
                                     { for r.parse_errors.iter().map(|e| html! {
-                                        <tr><td class="num">{ e.line }</td><td>{ e.reason.clone() }</td></tr>
+                                        <tr>
+                                            if r.inputs.len() > 1 { <td data-testid="rejected-file">{ input_name(r, e.input) }</td> }
+                                            <td class="num">{ e.line }</td><td>{ e.reason.clone() }</td>
+                                        </tr>
                                     }) }
                                 </tbody>
                             </table>
@@ -597,5 +606,48 @@ fn log_table(p: &SectionProps) -> Html {
                 </nav>
             }
         </section>
+    }
+}
+
+/// The results' title: the file's name, or "N files".
+fn title(r: &Report) -> String {
+    match r.inputs.len() {
+        0 | 1 => r.filename.clone().unwrap_or_else(|| "Uploaded log".into()),
+        n => format!("{n} files"),
+    }
+}
+
+/// How the page names input `i`: its name, else "input N".
+fn input_name(r: &Report, i: usize) -> String {
+    r.inputs
+        .get(i)
+        .and_then(|input| input.name.clone())
+        .unwrap_or_else(|| format!("input {}", i + 1))
+}
+
+/// The files read as one log, in the order read, with their line counts.
+fn inputs_list(r: &Report) -> Html {
+    html! {
+        <details class="inputs" data-testid="inputs">
+            <summary>{ format!("Read as one log from {} files", r.inputs.len()) }</summary>
+            <table class="table compact">
+                <thead><tr>
+                    <th scope="col">{"File"}</th><th scope="col">{"Lines"}</th>
+                    <th scope="col">{"Accepted"}</th><th scope="col">{"Rejected"}</th>
+                    <th scope="col">{"Compression"}</th>
+                </tr></thead>
+                <tbody>
+                    { for r.inputs.iter().enumerate().map(|(i, input)| html! {
+                        <tr data-testid="input-row">
+                            <td>{ input_name(r, i) }</td>
+                            <td class="num">{ format::thousands(input.lines) }</td>
+                            <td class="num">{ format::thousands(input.accepted) }</td>
+                            <td class="num">{ format::thousands(input.rejected) }</td>
+                            <td>{ input.compression.as_str() }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </details>
     }
 }

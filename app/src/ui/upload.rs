@@ -2,7 +2,9 @@
 //! in-browser / server switch.
 
 use detector::generate::SAMPLE_FILES;
-use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{
+    DragEvent, File, FileList, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+};
 use yew::prelude::*;
 
 use crate::settings::{EntityChoice, Settings, ALL_LOGS_MAX_BYTES};
@@ -15,7 +17,8 @@ pub struct UploadProps {
     pub signed_in: bool,
     pub error: Option<String>,
     pub has_results: bool,
-    pub on_file: Callback<File>,
+    /// One or more files, analyzed as one log (rotated parts).
+    pub on_file: Callback<Vec<File>>,
     pub on_sample: Callback<String>,
     pub on_settings: Callback<Settings>,
     pub on_reset_settings: Callback<()>,
@@ -23,21 +26,35 @@ pub struct UploadProps {
     pub on_show_results: Callback<()>,
 }
 
+/// Every file of a list (a picker's or a drop's).
+fn all_files(list: Option<FileList>) -> Vec<File> {
+    list.map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+        .unwrap_or_default()
+}
+
+/// A picker's change: its files go on (a folder's: only its log files).
+fn on_picked(on_file: &Callback<Vec<File>>, folder: bool) -> Callback<Event> {
+    let on_file = on_file.clone();
+    Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let mut files = all_files(input.files());
+        if folder {
+            files.retain(|f| crate::intake::is_log_name(&f.name()));
+        }
+        if folder || !files.is_empty() {
+            on_file.emit(files);
+        }
+        input.set_value("");
+    })
+}
+
 #[function_component(UploadPage)]
 pub fn upload_page(p: &UploadProps) -> Html {
     let dragging = use_state(|| false);
     let input_ref = use_node_ref();
-
-    let on_change = {
-        let on_file = p.on_file.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(f) = input.files().and_then(|l| l.get(0)) {
-                on_file.emit(f);
-            }
-            input.set_value("");
-        })
-    };
+    let folder_ref = use_node_ref();
+    let on_change = on_picked(&p.on_file, false);
+    let on_folder = on_picked(&p.on_file, true);
     let on_drag_over = {
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
@@ -54,16 +71,13 @@ pub fn upload_page(p: &UploadProps) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            if let Some(f) = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|l| l.get(0))
-            {
-                on_file.emit(f);
+            let files = all_files(e.data_transfer().and_then(|d| d.files()));
+            if !files.is_empty() {
+                on_file.emit(files);
             }
         })
     };
-    let open_picker = {
+    let opener = |input_ref: &NodeRef| {
         let input_ref = input_ref.clone();
         Callback::from(move |_| {
             if let Some(i) = input_ref.cast::<HtmlInputElement>() {
@@ -71,6 +85,8 @@ pub fn upload_page(p: &UploadProps) -> Html {
             }
         })
     };
+    let open_picker = opener(&input_ref);
+    let open_folder = opener(&folder_ref);
     html! {
         <div class="upload-layout">
             <section class="panel upload-main" aria-labelledby="upload-title">
@@ -96,15 +112,18 @@ pub fn upload_page(p: &UploadProps) -> Html {
                     <svg class="drop-icon" viewBox="0 0 24 24" aria-hidden="true">
                         <path d="M12 16V4m0 0l-4 4m4-4l4 4M4 16v3a1 1 0 001 1h14a1 1 0 001-1v-3" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
                     </svg>
-                    <div class="drop-title">{"Drop a log file here"}</div>
+                    <div class="drop-title">{"Drop log files here"}</div>
                     <div class="drop-sub">
                         {"or "}
                         <button type="button" class="link-button" data-testid="choose-file"
-                            onclick={open_picker.reform(|e: MouseEvent| e.stop_propagation())}>{"choose a file"}</button>
-                        {" · .jsonl or .csv · any size"}
+                            onclick={open_picker.reform(|e: MouseEvent| e.stop_propagation())}>{"choose files"}</button>
+                        {" or "}
+                        <button type="button" class="link-button" data-testid="choose-folder"
+                            onclick={open_folder.reform(|e: MouseEvent| e.stop_propagation())}>{"a folder"}</button>
+                        {" · .jsonl or .csv, plain or compressed · rotated parts are read as one log · any size"}
                     </div>
                 </div>
-                <label class="visually-hidden" for="file-input">{"Log file"}</label>
+                <label class="visually-hidden" for="file-input">{"Log files"}</label>
                 <input
                     id="file-input"
                     ref={input_ref}
@@ -112,8 +131,20 @@ pub fn upload_page(p: &UploadProps) -> Html {
                     tabindex="-1"
                     type="file"
                     accept={crate::intake::accept_attribute()}
+                    multiple=true
                     data-testid="file-input"
                     onchange={on_change}
+                />
+                <label class="visually-hidden" for="folder-input">{"Folder of log files"}</label>
+                <input
+                    id="folder-input"
+                    ref={folder_ref}
+                    class="visually-hidden"
+                    tabindex="-1"
+                    type="file"
+                    webkitdirectory=true
+                    data-testid="folder-input"
+                    onchange={on_folder}
                 />
                 { engine_row(p.server_mode, p.signed_in, &p.on_server_mode) }
                 if p.has_results {

@@ -16,34 +16,38 @@ mod rows;
 
 use crate::allowlist::Allowlist;
 use crate::config::{Config, EntityField, Format};
-use crate::error::Error;
+use crate::error::{input_label, Error};
 use crate::partial::Partial;
 use crate::privacy::Pseudonymizer;
-use crate::report::{FeatureValues, Report, SCHEMA_VERSION};
+use crate::report::{FeatureValues, Input, Report, SCHEMA_VERSION};
 use crate::text;
 
 use self::anomalies::Spread;
 
 /// Turns the merged accumulators into the report. `allowlist` is the
-/// config's, parsed once when the config was validated.
+/// config's, parsed once when the config was validated; `inputs` are the
+/// inputs read, in order.
 pub(crate) fn build(
     mut p: Partial,
     config: &Config,
     allowlist: &Allowlist,
     format: Format,
     entity_field: EntityField,
-    filename: Option<String>,
+    inputs: Vec<Input>,
 ) -> Result<Report, Error> {
+    let names: Vec<Option<&str>> = inputs.iter().map(|i| i.name.as_deref()).collect();
     if config.input.strict {
         if let Some(e) = p.errors.first() {
-            return Err(Error::Strict {
+            let i = e.input as usize;
+            let strict = Error::Strict {
                 line: e.line,
                 reason: e.reason.clone(),
-            });
+            };
+            return Err(strict.in_file(input_label(names[i], i, names.len())));
         }
     }
     let Some(span) = p.span else {
-        return Err(p.nothing_to_analyze());
+        return Err(p.nothing_to_analyze(&names));
     };
 
     let mut population = population::score_entities(&mut p, &config.rules);
@@ -90,7 +94,7 @@ pub(crate) fn build(
 
     Ok(Report {
         schema_version: SCHEMA_VERSION,
-        filename,
+        filename: inputs.first().and_then(|i| i.name.clone()),
         format,
         entity_field,
         total_logs: p.accepted,
@@ -112,7 +116,8 @@ pub(crate) fn build(
         lines: overview::line_counts(&p),
         rejected_lines: p.rejected,
         rejection_counts: overview::rejection_counts(&p),
-        parse_errors: overview::parse_errors(p, pseudonymizer.as_ref()),
+        parse_errors: overview::parse_errors(p, &inputs, pseudonymizer.as_ref()),
+        inputs,
         config: effective,
         logs,
     })

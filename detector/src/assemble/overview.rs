@@ -8,7 +8,7 @@ use crate::ingest::event::RejectKind;
 use crate::partial::Partial;
 use crate::privacy::{self, Pseudonymizer};
 use crate::report::{
-    Activity, Anomaly, DetectionBreakdown, LineCounts, ParseError, PeakActivity, TimeRange,
+    Activity, Anomaly, DetectionBreakdown, Input, LineCounts, ParseError, PeakActivity, TimeRange,
 };
 use crate::scoring::{self, DetectionMethod, RiskLevel, Severity};
 use crate::time::{format_rfc3339, Nanos, NANOS_PER_HOUR, NANOS_PER_MINUTE};
@@ -105,11 +105,18 @@ pub(crate) fn rejection_counts(p: &Partial) -> BTreeMap<String, u64> {
         .collect()
 }
 
-/// The first rejections; quoted values are redacted under pseudonyms.
-pub(crate) fn parse_errors(p: Partial, pseudonymizer: Option<&Pseudonymizer>) -> Vec<ParseError> {
+/// The first rejections, each with its input; quoted values are redacted
+/// under pseudonyms.
+pub(crate) fn parse_errors(
+    p: Partial,
+    inputs: &[Input],
+    pseudonymizer: Option<&Pseudonymizer>,
+) -> Vec<ParseError> {
     p.errors
         .into_iter()
         .map(|e| ParseError {
+            input: e.input as usize,
+            file: inputs.get(e.input as usize).and_then(|i| i.name.clone()),
             line: e.line,
             kind: e.kind,
             reason: if pseudonymizer.is_some() {

@@ -1,4 +1,4 @@
-//! The raw-rows stage: the report's `logs`, in line order, filtered by the
+//! The raw-rows stage: the report's `logs`, in input and line order, filtered by the
 //! logs mode and pseudonymized like the rest of the report.
 
 use rustc_hash::FxHashSet;
@@ -24,7 +24,7 @@ pub(crate) fn raw_rows(
     }
     let entity_kind = privacy::entity_kind(entity_field);
     let anomalous: FxHashSet<&str> = anomalies.iter().map(|a| a.entity.as_str()).collect();
-    rows.sort_unstable_by_key(|r| r.line);
+    rows.sort_unstable_by_key(|r| (r.input, r.line));
     let hide = |kind: &str, v: Option<Box<str>>| {
         v.map(|v| match pseudonymizer {
             Some(p) => p.pseudonym(kind, &v),
@@ -50,6 +50,7 @@ pub(crate) fn raw_rows(
                 ),
             };
             Some(LogRow {
+                input: r.input as usize,
                 line: r.line,
                 time: format_rfc3339(r.time),
                 entity,

@@ -13,9 +13,12 @@ use std::fmt;
 use std::io::Write as _;
 
 use ruzstd::decoding::{BlockDecodingStrategy, FrameDecoder};
+use serde::{Deserialize, Serialize};
 
-/// The container a file arrived in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The container a file arrived in (the report's `inputs[].compression`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
 pub enum Compression {
     None,
     Gzip,

@@ -32,8 +32,8 @@ pub use self::event::{Action, RejectKind};
 /// How the lines of one input are read, fixed by its first non-blank line.
 #[derive(Debug, Clone)]
 pub(crate) enum Schema {
-    Jsonl(Mapping),
-    Csv(Box<CsvSchema>, Mapping),
+    Jsonl(Box<Mapping>),
+    Csv(Box<CsvSchema>),
 }
 
 impl Schema {
@@ -41,13 +41,6 @@ impl Schema {
         match self {
             Schema::Jsonl(_) => Format::Jsonl,
             Schema::Csv(..) => Format::Csv,
-        }
-    }
-
-    /// The field mapping in force.
-    pub fn mapping(&self) -> &Mapping {
-        match self {
-            Schema::Jsonl(m) | Schema::Csv(_, m) => m,
         }
     }
 
@@ -61,7 +54,7 @@ impl Schema {
     ) -> Result<Event<'a>, Rejection> {
         match self {
             Schema::Jsonl(mapping) => jsonl::parse(line, entity, clock, mapping),
-            Schema::Csv(csv, _) => csv.parse(line, entity, clock),
+            Schema::Csv(csv) => csv.parse(line, entity, clock),
         }
     }
 }

@@ -38,12 +38,9 @@ pub(crate) fn sniff(content: &[u8], config: &Config) -> Result<Sniffed, Error> {
         .unwrap_or_else(|| EntityField::default_for(format));
     let mapping = Mapping::resolve(&config.fields, format)?;
     let schema = if csv {
-        Schema::Csv(
-            Box::new(CsvSchema::from_header(&text, &mapping, entity)?),
-            mapping,
-        )
+        Schema::Csv(Box::new(CsvSchema::from_header(&text, &mapping, entity)?))
     } else {
-        Schema::Jsonl(mapping)
+        Schema::Jsonl(Box::new(mapping))
     };
     Ok(Sniffed {
         schema,

@@ -2,16 +2,19 @@
 //! (content type, declared length, multipart framing) and then streams its
 //! parts into the detector.
 //!
-//! An upload is never held whole: the `file` part is read in network-sized
+//! An upload is never held whole: each `file` part is read in network-sized
 //! pieces, gathered into blocks of [`BLOCK_BYTES`], and sent through a
 //! bounded channel to a blocking task that owns the [`detector::Analyzer`].
 //! With at most `max_concurrent` analyses at once, memory stays bounded by
 //! roughly `max_concurrent × (CHANNEL_BLOCKS + 2) × BLOCK_BYTES` plus the
 //! analyzers' per-entity state and the reports.
 //!
-//! Parts, in order: `config` (optional, at most one, before `file`; JSON in
-//! the CLI's config schema; empty means the defaults), `file` (exactly one).
-//! Parts with other names are skipped.
+//! Parts, in order: `config` (optional, at most one, before the first
+//! `file`; JSON in the CLI's config schema; empty means the defaults), then
+//! one or more `file` parts, analyzed as one log in the order sent (rotated
+//! parts: each its own input, as `signaltrace analyze FILE...` reads them).
+//! The upload limit applies to the whole body. Parts with other names are
+//! skipped.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -78,13 +81,13 @@ fn is_multipart(headers: &HeaderMap) -> bool {
 }
 
 impl Upload {
-    /// Reads the parts in order and analyzes the `file` part with the
-    /// `config` part's settings (`logs` overriding its `logs`); returns the
-    /// report serialized as JSON.
+    /// Reads the parts in order and analyzes the `file` parts, as one log,
+    /// with the `config` part's settings (`logs` overriding its `logs`);
+    /// returns the report serialized as JSON.
     pub async fn analyze(mut self, logs: Option<LogsMode>) -> Result<Vec<u8>, ApiError> {
         let limit = self.max_bytes;
         let mut config: Option<Config> = None;
-        let mut report = None;
+        let mut session: Option<Session> = None;
         while let Some(mut field) = self
             .multipart
             .next_field()
@@ -92,30 +95,45 @@ impl Upload {
             .map_err(part_error(limit))?
         {
             match field.name() {
-                Some("config") if report.is_some() => {
-                    return Err(bad("the `config` part must come before the `file` part"));
+                Some("config") if session.is_some() => {
+                    return Err(bad("the `config` part must come before the `file` parts"));
                 }
                 Some("config") if config.is_some() => {
                     return Err(bad("more than one `config` part"));
                 }
                 Some("config") => config = Some(read_config(&mut field, limit).await?),
-                Some("file") if report.is_some() => return Err(bad("more than one `file` part")),
                 Some("file") => {
-                    let mut config = config.clone().unwrap_or_default();
-                    if let Some(logs) = logs {
-                        config.logs = logs;
+                    let name = field.file_name().map(base_name);
+                    let running = match &mut session {
+                        Some(running) => {
+                            running.next_input(name).await;
+                            running
+                        }
+                        None => {
+                            let mut config = config.clone().unwrap_or_default();
+                            if let Some(logs) = logs {
+                                config.logs = logs;
+                            }
+                            let mut analyzer = Analyzer::new(config)?;
+                            if let Some(name) = name {
+                                analyzer = analyzer.with_filename(name);
+                            }
+                            session.insert(Session::start(analyzer))
+                        }
+                    };
+                    if !running.feed(&mut field, limit).await? {
+                        // The analyzer stopped early; its error is the answer.
+                        break;
                     }
-                    let mut analyzer = Analyzer::new(config)?;
-                    if let Some(name) = field.file_name().map(base_name) {
-                        analyzer = analyzer.with_filename(name);
-                    }
-                    report = Some(stream_into(analyzer, &mut field, limit).await?);
                 }
                 // Unknown parts are skipped (and drained by `next_field`).
                 _ => {}
             }
         }
-        report.ok_or_else(|| bad("missing the `file` part"))
+        match session {
+            Some(session) => session.finish().await,
+            None => Err(bad("missing the `file` part")),
+        }
     }
 }
 
@@ -161,48 +179,95 @@ fn part_error(limit: u64) -> impl Fn(MultipartError) -> ApiError {
     }
 }
 
-/// Feeds the part to a blocking task that owns the analyzer; returns the
-/// report serialized as JSON (serialized there too, off the async threads).
-/// If this future is dropped (timeout, client gone) the task sees the
-/// channel close without `complete` and skips the report.
-async fn stream_into(
-    analyzer: Analyzer,
-    field: &mut Field<'_>,
-    limit: u64,
-) -> Result<Vec<u8>, ApiError> {
-    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(CHANNEL_BLOCKS);
-    let complete = Arc::new(AtomicBool::new(false));
-    let worker_complete = Arc::clone(&complete);
-    let worker = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        let mut analyzer = analyzer;
-        while let Some(block) = rx.blocking_recv() {
-            analyzer.push_owned(block)?;
-        }
-        if !worker_complete.load(Ordering::Acquire) {
-            return Err(ApiError::Internal("upload abandoned".into()));
-        }
-        let report = analyzer.finish()?;
-        // The CLI's bytes exactly (compact JSON and a newline).
-        Ok(detector::export::json(&report, false).into_bytes())
-    });
-    let fed = feed(field, &tx, limit).await;
-    if fed.is_ok() {
-        complete.store(true, Ordering::Release);
-    }
-    drop(tx);
-    let analyzed = worker
-        .await
-        .map_err(|e| ApiError::Internal(format!("analysis task failed: {e}")))?;
-    // A broken upload is the answer even if the analyzer saw a valid prefix.
-    fed.and(analyzed)
+/// What the blocking task is sent: the next bytes, or the start of the
+/// next input (a further `file` part).
+enum Message {
+    Block(Vec<u8>),
+    NextInput(Option<String>),
 }
 
-/// Sends the part's bytes in [`BLOCK_BYTES`] blocks.
+/// A blocking task that owns the analyzer and is fed the `file` parts;
+/// it serializes the report as JSON too, off the async threads. If the
+/// session is dropped (timeout, client gone) the task sees the channel
+/// close without `complete` and skips the report.
+struct Session {
+    tx: mpsc::Sender<Message>,
+    complete: Arc<AtomicBool>,
+    worker: tokio::task::JoinHandle<Result<Vec<u8>, ApiError>>,
+    /// Set when a part was cut off: the answer even if the analyzer saw a
+    /// valid prefix.
+    broken: Option<ApiError>,
+}
+
+impl Session {
+    fn start(analyzer: Analyzer) -> Self {
+        let (tx, mut rx) = mpsc::channel::<Message>(CHANNEL_BLOCKS);
+        let complete = Arc::new(AtomicBool::new(false));
+        let worker_complete = Arc::clone(&complete);
+        let worker = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+            let mut analyzer = analyzer;
+            while let Some(message) = rx.blocking_recv() {
+                match message {
+                    Message::Block(block) => analyzer.push_owned(block)?,
+                    Message::NextInput(name) => analyzer.next_input(name.as_deref())?,
+                }
+            }
+            if !worker_complete.load(Ordering::Acquire) {
+                return Err(ApiError::Internal("upload abandoned".into()));
+            }
+            let report = analyzer.finish()?;
+            // The CLI's bytes exactly (compact JSON and a newline).
+            Ok(detector::export::json(&report, false).into_bytes())
+        });
+        Session {
+            tx,
+            complete,
+            worker,
+            broken: None,
+        }
+    }
+
+    /// Starts the next input; a stopped analyzer answers at `finish`.
+    async fn next_input(&mut self, name: Option<String>) {
+        let _ = self.tx.send(Message::NextInput(name)).await;
+    }
+
+    /// Sends the part's bytes in [`BLOCK_BYTES`] blocks. `Ok(false)` when
+    /// the analyzer stopped early (its error is the answer).
+    async fn feed(&mut self, field: &mut Field<'_>, limit: u64) -> Result<bool, ApiError> {
+        match feed(field, &self.tx, limit).await {
+            Ok(listening) => Ok(listening),
+            Err(e) => {
+                self.broken = Some(e);
+                Ok(false)
+            }
+        }
+    }
+
+    /// Ends the last input and returns the report, or why there is none.
+    async fn finish(self) -> Result<Vec<u8>, ApiError> {
+        if self.broken.is_none() {
+            self.complete.store(true, Ordering::Release);
+        }
+        drop(self.tx);
+        let analyzed = self
+            .worker
+            .await
+            .map_err(|e| ApiError::Internal(format!("analysis task failed: {e}")))?;
+        match self.broken {
+            Some(e) => Err(e),
+            None => analyzed,
+        }
+    }
+}
+
+/// Sends the part's bytes in [`BLOCK_BYTES`] blocks; `Ok(false)` if the
+/// analyzer stopped listening.
 async fn feed(
     field: &mut Field<'_>,
-    tx: &mpsc::Sender<Vec<u8>>,
+    tx: &mpsc::Sender<Message>,
     limit: u64,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     let mut block = Vec::with_capacity(BLOCK_BYTES);
     while let Some(chunk) = field.chunk().await.map_err(part_error(limit))? {
         let mut rest: &[u8] = &chunk;
@@ -212,15 +277,14 @@ async fn feed(
             rest = &rest[take..];
             if block.len() == BLOCK_BYTES {
                 let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK_BYTES));
-                if tx.send(full).await.is_err() {
-                    // The analyzer stopped early; its error is the answer.
-                    return Ok(());
+                if tx.send(Message::Block(full)).await.is_err() {
+                    return Ok(false);
                 }
             }
         }
     }
-    if !block.is_empty() {
-        let _ = tx.send(block).await;
+    if !block.is_empty() && tx.send(Message::Block(block)).await.is_err() {
+        return Ok(false);
     }
-    Ok(())
+    Ok(true)
 }
