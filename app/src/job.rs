@@ -79,8 +79,11 @@ pub fn plan(
 ) -> Result<Plan, Event> {
     intake::precheck(name, size).map_err(Event::Refused)?;
     let logs = logs_mode_for(size as u64);
+    // Checked by the detector here, so a bad setting (an unknown time zone)
+    // never starts an analysis.
     let config_json = settings
-        .to_config_json(logs)
+        .to_config(logs)
+        .and_then(|_| settings.to_config_json(logs))
         .map_err(|why| Event::Refused(format!("Check the settings: {why}")))?;
     let engine = choose_engine(server_mode, signed_in)?;
     Ok(Plan {
