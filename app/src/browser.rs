@@ -52,11 +52,10 @@ pub fn time_zone() -> Option<String> {
 pub fn time_zone_names() -> Vec<String> {
     let list = || -> Option<js_sys::Array> {
         let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let values_of: js_sys::Function =
-            js_sys::Reflect::get(&intl, &"supportedValuesOf".into())
-                .ok()?
-                .dyn_into()
-                .ok()?;
+        let values_of: js_sys::Function = js_sys::Reflect::get(&intl, &"supportedValuesOf".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
         values_of
             .call1(&intl, &"timeZone".into())
             .ok()?

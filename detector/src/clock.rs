@@ -373,7 +373,7 @@ fn suggestions(s: &str) -> Vec<String> {
 fn closest<'a>(s: &str, names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let want = s.to_ascii_lowercase();
     let region = want.split('/').next().unwrap_or("");
-    let mut scored: Vec<(usize, &str)> = names
+    let scored: Vec<(usize, &str)> = names
         .map(|name| {
             let lower = name.to_ascii_lowercase();
             let same_region = lower.split('/').next() == Some(region);
@@ -383,12 +383,19 @@ fn closest<'a>(s: &str, names: impl Iterator<Item = &'a str>) -> Vec<String> {
             )
         })
         .collect();
-    scored.sort();
-    let mut names: Vec<String> = scored
-        .iter()
-        .take(4)
-        .map(|(_, n)| format!("`{n}`"))
-        .collect();
+    // The four best in (distance, name) order; picked rather than sorted,
+    // which keeps a sort's code out of the WebAssembly builds.
+    let mut names: Vec<String> = Vec::new();
+    let mut taken: Option<(usize, &str)> = None;
+    for _ in 0..4 {
+        let next = scored
+            .iter()
+            .filter(|s| taken.is_none_or(|t| **s > t))
+            .min();
+        let Some(&next) = next else { break };
+        names.push(format!("`{}`", next.1));
+        taken = Some(next);
+    }
     for common in ["`Europe/Berlin`", "`America/New_York`"] {
         if names.len() < 6 && !names.iter().any(|n| n == common) {
             names.push(common.to_owned());

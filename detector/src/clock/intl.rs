@@ -7,8 +7,8 @@
 //! `formatToParts` gives the local wall-clock time of a UTC instant, whose
 //! difference from the instant is the zone's offset there. Offsets are cached
 //! per 15-minute UTC bucket (a bucket holding a clock change keeps the second
-//! it happens at), so a million events cost a few `Intl` calls per bucket,
-//! not a million.
+//! it happens at) in a direct-mapped table, so a million events cost a few
+//! `Intl` calls per bucket, not a million.
 //!
 //! [`HostZone`] is a small `Copy` handle into a per-thread registry, so
 //! [`super::Zone`] stays `Copy` (and `Send`/`Sync`) as with chrono-tz.
@@ -17,7 +17,6 @@ use std::cell::RefCell;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use js_sys::{Array, Function, Object, Reflect};
-use rustc_hash::FxHashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -56,13 +55,13 @@ extern "C" {
 /// Seconds in one cache bucket. No zone changes its clocks twice within it.
 const BUCKET_SECS: i64 = 15 * 60;
 
-/// Buckets kept per zone before the cache starts over (about 680 days of
-/// 15-minute buckets; a few MB at most).
-const MAX_BUCKETS: usize = 1 << 16;
+/// Cache slots per zone: bucket `k` lives in slot `k % SLOTS`, so any 85
+/// days in a row fit (200 KB per zone in use).
+const SLOTS: usize = 1 << 13;
 
 /// The offsets of one bucket: `before` until the second `change`, `after`
 /// from then on (`change` is `i64::MAX` when the clocks did not change).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Bucket {
     before: i32,
     change: i64,
@@ -82,9 +81,8 @@ impl Bucket {
 struct Entry {
     name: String,
     format: DateTimeFormat,
-    buckets: FxHashMap<i64, Bucket>,
-    /// The bucket asked for last: consecutive events mostly share one.
-    last: Option<(i64, Bucket)>,
+    /// `(bucket number, its offsets)`; `i64::MIN` marks an empty slot.
+    slots: Vec<(i64, Bucket)>,
 }
 
 thread_local! {
@@ -120,8 +118,7 @@ impl HostZone {
             zones.push(Entry {
                 name: name.to_owned(),
                 format,
-                buckets: FxHashMap::default(),
-                last: None,
+                slots: Vec::new(),
             });
             Some(HostZone(zones.len() as u32 - 1))
         })
@@ -158,23 +155,16 @@ impl HostZone {
 impl Entry {
     fn offset(&mut self, second: i64) -> i32 {
         let key = second.div_euclid(BUCKET_SECS);
-        if let Some((k, b)) = self.last {
-            if k == key {
-                return b.at(second);
-            }
+        if self.slots.is_empty() {
+            self.slots = vec![(i64::MIN, Bucket::default()); SLOTS];
         }
-        let bucket = match self.buckets.get(&key) {
-            Some(b) => *b,
-            None => {
-                if self.buckets.len() >= MAX_BUCKETS {
-                    self.buckets.clear();
-                }
-                let b = self.measure(key * BUCKET_SECS);
-                self.buckets.insert(key, b);
-                b
-            }
-        };
-        self.last = Some((key, bucket));
+        let slot = key.rem_euclid(SLOTS as i64) as usize;
+        let (k, bucket) = self.slots[slot];
+        if k == key {
+            return bucket.at(second);
+        }
+        let bucket = self.measure(key * BUCKET_SECS);
+        self.slots[slot] = (key, bucket);
         bucket.at(second)
     }
 
