@@ -78,9 +78,12 @@ export async function launch() {
   });
 }
 
-/** A page at a laptop-sized viewport that fails the test on any page error. */
-export async function openPage(browser, url, { width = 1440, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+/**
+ * A page at a laptop-sized viewport that fails the test on any page error;
+ * `timezoneId` sets the browser's own time zone (Chromium's default: UTC here).
+ */
+export async function openPage(browser, url, { width = 1440, height = 900, timezoneId } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, timezoneId });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

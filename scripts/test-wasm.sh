@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Tests the detector's WebAssembly build and the npm package:
 #
-#   1. the wasm-bindgen tests (detector/tests/wasm.rs) in Node,
-#   2. the same tests in headless Chromium (chromedriver),
+#   1. the wasm-bindgen tests (detector/tests/wasm.rs) in Node, built as the
+#      npm package and the app are (without `tz`: named time zones come from
+#      the host's `Intl`), then with the default features (chrono-tz),
+#   2. the shipped build's tests in headless Chromium (chromedriver),
 #   3. the npm package: build, pack, and `node --test npm/test/*.test.mjs`
 #      (installs the tarball into a temporary project; compares with the CLI
 #      on every data/ file; random-chunk Analyzer; types; size budget;
@@ -18,10 +20,13 @@ cd "$root"
 bash scripts/setup-wasm.sh
 
 wasm_test=(cargo test --locked --target wasm32-unknown-unknown
-    -p signaltrace-detector --features wasm --test wasm)
+    -p signaltrace-detector --no-default-features --features wasm --test wasm)
 
-echo "== wasm-bindgen tests in Node" >&2
+echo "== wasm-bindgen tests in Node (as shipped: time zones from Intl)" >&2
 "${wasm_test[@]}"
+
+echo "== wasm-bindgen tests in Node (default features: chrono-tz)" >&2
+cargo test --locked --target wasm32-unknown-unknown -p signaltrace-detector --features wasm --test wasm
 
 echo "== wasm-bindgen tests in headless Chromium" >&2
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \

@@ -46,6 +46,37 @@ pub fn clear_settings() {
     }
 }
 
+/// This browser's own IANA time zone
+/// (`Intl.DateTimeFormat().resolvedOptions().timeZone`), if it names one.
+pub fn time_zone() -> Option<String> {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    let options = format.resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()?
+        .as_string()
+        .filter(|z| !z.is_empty())
+}
+
+/// Every zone name the browser knows (`Intl.supportedValuesOf('timeZone')`),
+/// or none on a browser too old to list them.
+pub fn time_zone_names() -> Vec<String> {
+    let list = || -> Option<js_sys::Array> {
+        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let values_of: js_sys::Function = js_sys::Reflect::get(&intl, &"supportedValuesOf".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        values_of
+            .call1(&intl, &"timeZone".into())
+            .ok()?
+            .dyn_into()
+            .ok()
+    };
+    list()
+        .map(|names| names.iter().filter_map(|n| n.as_string()).collect())
+        .unwrap_or_default()
+}
+
 /// The signed-in analyst: the JWT and the email it was issued to. Kept in
 /// sessionStorage so it dies with the tab.
 #[derive(Debug, Clone, PartialEq)]

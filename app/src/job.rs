@@ -122,8 +122,11 @@ fn checked_plan(
     signed_in: bool,
 ) -> Result<Plan, Event> {
     let logs = logs_mode_for(size as u64);
+    // Checked by the detector here, so a bad setting (an unknown time zone)
+    // never starts an analysis.
     let config_json = settings
-        .to_config_json(logs)
+        .to_config(logs)
+        .and_then(|_| settings.to_config_json(logs))
         .map_err(|why| Event::Refused(format!("Check the settings: {why}")))?;
     let engine = choose_engine(server_mode, signed_in)?;
     Ok(Plan {

@@ -82,6 +82,11 @@ pub struct Settings {
     pub off_hours_percent: f64,
     pub off_hours_start: u32,
     pub off_hours_end: u32,
+    /// An IANA time zone (`Europe/Berlin`) whose daylight-saving rules move
+    /// the off-hours window, or `UTC` (the default) for the fixed
+    /// `utc_offset_minutes`.
+    pub timezone: String,
+    /// Used when `timezone` is UTC.
     pub utc_offset_minutes: i32,
     /// Entities never reported, one per line (exact values).
     pub allowlist: String,
@@ -99,11 +104,15 @@ impl Default for Settings {
             off_hours_percent: c.rules.off_hours_ratio * 100.0,
             off_hours_start: c.off_hours.start_hour,
             off_hours_end: c.off_hours.end_hour,
+            timezone: UTC.to_owned(),
             utc_offset_minutes: c.off_hours.utc_offset_minutes,
             allowlist: String::new(),
         }
     }
 }
+
+/// The time-zone setting that means "the fixed UTC offset".
+pub const UTC: &str = "UTC";
 
 /// Above this size the report keeps no raw rows at all: the detector holds
 /// every row until it knows which entities are anomalous (about 250 bytes an
@@ -143,6 +152,13 @@ impl Settings {
             .collect()
     }
 
+    /// The IANA zone the analyst chose, if any (blank and `UTC` mean the
+    /// fixed offset).
+    pub fn named_zone(&self) -> Option<&str> {
+        let zone = self.timezone.trim();
+        (!zone.is_empty() && !zone.eq_ignore_ascii_case(UTC)).then_some(zone)
+    }
+
     /// The detector configuration, validated by the detector itself so the
     /// message names the field and its range.
     pub fn to_config(&self, logs: LogsMode) -> Result<Config, String> {
@@ -170,7 +186,7 @@ impl Settings {
                 start_hour: self.off_hours_start,
                 end_hour: self.off_hours_end,
                 utc_offset_minutes: self.utc_offset_minutes,
-                timezone: None,
+                timezone: self.named_zone().map(str::to_owned),
             },
             logs,
             allowlist: self.allowlist_entries(),
@@ -211,6 +227,30 @@ mod tests {
         assert_eq!(c.entity, Some(EntityField::User));
         assert_eq!(c.off_hours.utc_offset_minutes, -300);
         assert_eq!(c.logs, LogsMode::None);
+    }
+
+    #[test]
+    fn a_named_zone_reaches_the_config_and_utc_keeps_the_offset() {
+        let zoned = |timezone: &str| Settings {
+            timezone: timezone.into(),
+            utc_offset_minutes: 60,
+            ..Settings::default()
+        };
+        let json = |s: Settings| -> serde_json::Value {
+            serde_json::from_str(&s.to_config_json(LogsMode::All).unwrap()).unwrap()
+        };
+        let berlin = json(zoned(" Europe/Berlin "));
+        assert_eq!(berlin["off_hours"]["timezone"], "Europe/Berlin");
+        for utc in ["UTC", "utc", "", "  "] {
+            let fixed = json(zoned(utc));
+            assert!(fixed["off_hours"].get("timezone").is_none(), "{utc:?}");
+            assert_eq!(fixed["off_hours"]["utc_offset_minutes"], 60);
+        }
+        assert_eq!(Settings::default().timezone, "UTC");
+        assert_eq!(Settings::default().named_zone(), None);
+        // Stored settings from before the field existed mean UTC.
+        let old = Settings::from_stored(Some(r#"{"utc_offset_minutes": -300}"#));
+        assert_eq!((old.named_zone(), old.utc_offset_minutes), (None, -300));
     }
 
     #[test]

@@ -7,9 +7,14 @@
 //! a local time, read in the configured [`Zone`]: a wall-clock time that
 //! occurs twice (the hour repeated when clocks go back) is the earlier
 //! instant, and one that never occurs (the hour skipped when clocks go
-//! forward) is rejected. IANA zones come from `chrono-tz`, so off-hours
-//! follow daylight-saving time. Nothing here reads the machine's clock or
-//! time zone: results never depend on where the detector runs.
+//! forward) is rejected. IANA zones come from `chrono-tz` (feature `tz`),
+//! or in WebAssembly builds without it from the JavaScript host's own zone
+//! database through `Intl` ([`intl`]), so off-hours follow daylight-saving
+//! time either way. Nothing here reads the machine's clock or time zone:
+//! results never depend on where the detector runs.
+
+#[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+mod intl;
 
 use std::fmt;
 use std::str::FromStr;
@@ -205,6 +210,10 @@ pub(crate) enum Zone {
     Fixed(i32),
     #[cfg(feature = "tz")]
     Named(chrono_tz::Tz),
+    /// An IANA zone from the JavaScript host's database (`Intl`), in
+    /// WebAssembly builds without chrono-tz.
+    #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+    Host(intl::HostZone),
 }
 
 impl Default for Zone {
@@ -215,7 +224,10 @@ impl Default for Zone {
 
 impl Zone {
     /// Minutes east of UTC at the instant `t`.
-    #[cfg_attr(not(feature = "tz"), allow(unused_variables))]
+    #[cfg_attr(
+        all(not(feature = "tz"), not(target_arch = "wasm32")),
+        allow(unused_variables)
+    )]
     pub fn offset_minutes_at(&self, t: Nanos) -> i32 {
         match self {
             Zone::Fixed(m) => *m,
@@ -227,6 +239,8 @@ impl Zone {
                     .naive_utc();
                 tz.offset_from_utc_datetime(&utc).fix().local_minus_utc() / 60
             }
+            #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+            Zone::Host(zone) => zone.offset_seconds(t.div_euclid(NANOS_PER_SEC)) / 60,
         }
     }
 
@@ -249,6 +263,13 @@ impl Zone {
                     tz.name()
                 )),
             },
+            #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+            Zone::Host(zone) => zone.to_utc(local).ok_or_else(|| {
+                format!(
+                    "local time {local} does not exist in {} (the clocks skipped it)",
+                    zone.name()
+                )
+            }),
         }
     }
 
@@ -267,6 +288,8 @@ impl Zone {
             }
             #[cfg(feature = "tz")]
             Zone::Named(tz) => tz.name().to_owned(),
+            #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+            Zone::Host(zone) => zone.name(),
         }
     }
 }
@@ -291,11 +314,15 @@ impl FromStr for Zone {
         if let Ok(tz) = s.parse::<chrono_tz::Tz>() {
             return Ok(Zone::Named(tz));
         }
-        #[cfg(not(feature = "tz"))]
+        #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+        if let Some(zone) = intl::HostZone::find(s) {
+            return Ok(Zone::Host(zone));
+        }
+        #[cfg(all(not(feature = "tz"), not(target_arch = "wasm32")))]
         if s.contains('/') {
             return Err(format!(
-                "time zone `{s}`: named time zones are not part of this build (the WebAssembly \
-                 package and browser app leave out the 900 KB zone database); use an offset \
+                "time zone `{s}`: named time zones are not part of this build (a native build \
+                 without the detector's `tz` feature has no zone database); use an offset \
                  like +01:00"
             ));
         }
@@ -326,16 +353,28 @@ fn parse_offset(s: &str) -> Option<i32> {
     (h <= 18 && m < 60 && h * 60 + m <= 18 * 60).then_some(sign * (h * 60 + m))
 }
 
-/// The IANA names closest to a misspelled one (same region first), so the
-/// error shows valid choices without listing all six hundred.
+/// The IANA names closest to a misspelled one, from chrono-tz's database.
 #[cfg(feature = "tz")]
 fn suggestions(s: &str) -> Vec<String> {
+    closest(s, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()))
+}
+
+/// The IANA names closest to a misspelled one, from the JavaScript host's
+/// list (`Intl.supportedValuesOf('timeZone')`).
+#[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+fn suggestions(s: &str) -> Vec<String> {
+    let names = intl::supported_names();
+    closest(s, names.iter().map(String::as_str))
+}
+
+/// The names closest to a misspelled one (same region first), so the error
+/// shows valid choices without listing all six hundred.
+#[cfg(any(feature = "tz", target_arch = "wasm32"))]
+fn closest<'a>(s: &str, names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let want = s.to_ascii_lowercase();
     let region = want.split('/').next().unwrap_or("");
-    let mut scored: Vec<(usize, &str)> = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|tz| {
-            let name = tz.name();
+    let scored: Vec<(usize, &str)> = names
+        .map(|name| {
             let lower = name.to_ascii_lowercase();
             let same_region = lower.split('/').next() == Some(region);
             (
@@ -344,12 +383,19 @@ fn suggestions(s: &str) -> Vec<String> {
             )
         })
         .collect();
-    scored.sort();
-    let mut names: Vec<String> = scored
-        .iter()
-        .take(4)
-        .map(|(_, n)| format!("`{n}`"))
-        .collect();
+    // The four best in (distance, name) order; picked rather than sorted,
+    // which keeps a sort's code out of the WebAssembly builds.
+    let mut names: Vec<String> = Vec::new();
+    let mut taken: Option<(usize, &str)> = None;
+    for _ in 0..4 {
+        let next = scored
+            .iter()
+            .filter(|s| taken.is_none_or(|t| **s > t))
+            .min();
+        let Some(&next) = next else { break };
+        names.push(format!("`{}`", next.1));
+        taken = Some(next);
+    }
     for common in ["`Europe/Berlin`", "`America/New_York`"] {
         if names.len() < 6 && !names.iter().any(|n| n == common) {
             names.push(common.to_owned());
@@ -358,13 +404,13 @@ fn suggestions(s: &str) -> Vec<String> {
     names
 }
 
-/// Without the zone database there are no names to suggest.
-#[cfg(not(feature = "tz"))]
+/// Without a zone database there are no names to suggest.
+#[cfg(all(not(feature = "tz"), not(target_arch = "wasm32")))]
 fn suggestions(_: &str) -> Vec<String> {
     vec!["`UTC`".to_owned()]
 }
 
-#[cfg(feature = "tz")]
+#[cfg(any(feature = "tz", target_arch = "wasm32"))]
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();

@@ -366,3 +366,228 @@ fn inputs_larger_than_one_copy_piece_are_read_whole() {
         "Analyzer",
     );
 }
+
+// Named time zones. Built without `tz` (as the npm package and the app are:
+// scripts/test-wasm.sh runs these tests both ways) the detector takes them
+// from the JavaScript host (`Intl`); the expected answers come from
+// chrono-tz, the native build's zone database.
+
+/// A JSONL event at `time` from `clientip`.
+fn event(time: &str, clientip: &str) -> String {
+    format!(
+        r#"{{"time":"{time}","clientip":"{clientip}","url":"https://a.example/","action":"ALLOW","responsesize":1}}"#
+    )
+}
+
+fn analyze_js(log: &str, options: &str) -> Value {
+    json_of(&wasm::analyze(JsValue::from_str(log), Some(js(options))).unwrap())
+}
+
+/// Whether the UTC second `t` is inside the default off-hours window
+/// (00:00–05:00) of `tz`, by chrono-tz.
+fn off_hours_by_chrono_tz(tz: chrono_tz::Tz, t: i64) -> bool {
+    use chrono::{TimeZone, Timelike};
+    tz.timestamp_opt(t, 0).unwrap().hour() < 5
+}
+
+#[wasm_bindgen_test]
+fn berlin_off_hours_follow_both_clock_changes_of_2026() {
+    // One event a day at 03:30 UTC for a week: 04:30 in Berlin's winter
+    // (off-hours, before 05:00), 05:30 in its summer (not). Summer time
+    // starts 2026-03-29 01:00 UTC and ends 2026-10-25 01:00 UTC. The same
+    // numbers as the native test in tests/clocks.rs.
+    let week = |first_day: &str| -> String {
+        let d0 = chrono::NaiveDate::parse_from_str(first_day, "%Y-%m-%d").unwrap();
+        (0..7)
+            .map(|d| {
+                let day = d0 + chrono::Duration::days(d);
+                event(&day.format("%Y-%m-%dT03:30:00Z").to_string(), "10.0.0.1")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let berlin = r#"{"off_hours": {"timezone": "Europe/Berlin"}}"#;
+    let share = |log: &str, options: &str| {
+        analyze_js(log, options)["entities"][0]["features"]["off_hours_request_ratio"]
+            .as_f64()
+            .unwrap()
+    };
+    for (first_day, expected) in [("2026-03-26", 3.0 / 7.0), ("2026-10-22", 4.0 / 7.0)] {
+        let log = week(first_day);
+        assert_eq!(share(&log, berlin), expected, "week from {first_day}");
+        let by_chrono_tz = (0..7)
+            .filter(|d| {
+                let t = chrono::NaiveDate::parse_from_str(first_day, "%Y-%m-%d").unwrap()
+                    + chrono::Duration::days(*d);
+                let t = t.and_hms_opt(3, 30, 0).unwrap().and_utc().timestamp();
+                off_hours_by_chrono_tz(chrono_tz::Europe::Berlin, t)
+            })
+            .count();
+        assert_eq!(expected, by_chrono_tz as f64 / 7.0);
+        let plus_one = r#"{"off_hours": {"utc_offset_minutes": 60}}"#;
+        assert_eq!(share(&log, plus_one), 1.0, "a fixed +01:00 ignores DST");
+    }
+    let report = analyze_js(&week("2026-10-22"), berlin);
+    assert_eq!(report["config"]["off_hours"]["timezone"], "Europe/Berlin");
+}
+
+#[wasm_bindgen_test]
+fn every_off_hours_decision_of_2026_matches_chrono_tz() {
+    // One event every 53 minutes through 2026, from an entity per UTC hour;
+    // each entity's off-hours share must be chrono-tz's, in zones with DST
+    // north and south, half-hour DST (Lord Howe) and odd offsets.
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp();
+    let times: Vec<i64> = (0..)
+        .map(|i| start + i * 53 * 60)
+        .take_while(|t| *t < start + 365 * 86_400)
+        .collect();
+    let ip = |t: i64| format!("10.0.0.{}", t.rem_euclid(86_400) / 3600);
+    let log = times
+        .iter()
+        .map(|&t| {
+            let time = chrono::DateTime::from_timestamp(t, 0).unwrap();
+            event(&time.format("%Y-%m-%dT%H:%M:%SZ").to_string(), &ip(t))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    for tz in [
+        chrono_tz::Europe::Berlin,
+        chrono_tz::America::New_York,
+        chrono_tz::Australia::Lord_Howe,
+        chrono_tz::Asia::Kathmandu,
+        chrono_tz::America::St_Johns,
+    ] {
+        let options = format!(
+            r#"{{"off_hours": {{"timezone": "{}"}}, "logs": "none"}}"#,
+            tz.name()
+        );
+        let report = analyze_js(&log, &options);
+        let entities = report["entities"].as_array().unwrap();
+        assert_eq!(entities.len(), 24);
+        for e in entities {
+            let name = e["entity"].as_str().unwrap();
+            let mine: Vec<i64> = times.iter().copied().filter(|&t| ip(t) == name).collect();
+            let off = mine
+                .iter()
+                .filter(|&&t| off_hours_by_chrono_tz(tz, t))
+                .count();
+            let expected = off as f64 / mine.len() as f64;
+            let got = e["features"]["off_hours_request_ratio"].as_f64().unwrap();
+            assert!(
+                (got - expected).abs() < 1e-12,
+                "{}: {name}: {got} != {expected}",
+                tz.name()
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn local_times_in_berlin_are_the_chrono_tz_instants() {
+    use chrono::TimeZone;
+    // Every 10 minutes of local time from 00:00 to 04:00 on both 2026 clock
+    // change days: the skipped hour is rejected with the native wording,
+    // the repeated one is its earlier instant.
+    let mut lines = Vec::new();
+    let mut expected = Vec::new();
+    for day in ["2026-03-29", "2026-10-25"] {
+        let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        for m in (0..240).step_by(10) {
+            let local = d.and_hms_opt(m / 60, m % 60, 0).unwrap();
+            let text = local.format("%Y-%m-%d %H:%M:%S").to_string();
+            lines.push(event(
+                &text,
+                &format!("10.0.{}.{}", lines.len() / 200, lines.len() % 200),
+            ));
+            let line = lines.len() as u64;
+            expected.push(
+                match chrono_tz::Europe::Berlin.from_local_datetime(&local) {
+                    chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => (
+                        line,
+                        Ok(t.naive_utc()
+                            .and_utc()
+                            .format("%Y-%m-%dT%H:%M:%SZ")
+                            .to_string()),
+                    ),
+                    chrono::LocalResult::None => (
+                        line,
+                        Err(format!(
+                        "local time {local} does not exist in Europe/Berlin (the clocks skipped it)"
+                    )),
+                    ),
+                },
+            );
+        }
+    }
+    assert_eq!(expected.iter().filter(|(_, e)| e.is_err()).count(), 6);
+    let options = r#"{"off_hours": {"timezone": "Europe/Berlin"},
+        "input": {"time_format": "%Y-%m-%d %H:%M:%S"}, "logs": "all"}"#;
+    let report = analyze_js(&lines.join("\n"), options);
+    let mut got: Vec<(u64, Result<String, String>)> = report["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                Ok(r["time"].as_str().unwrap().to_owned()),
+            )
+        })
+        .collect();
+    got.extend(report["parse_errors"].as_array().unwrap().iter().map(|e| {
+        let reason = e["reason"].as_str().unwrap();
+        (e["line"].as_u64().unwrap(), Err(reason.to_owned()))
+    }));
+    got.sort();
+    for ((line, want), (got_line, got)) in expected.iter().zip(&got) {
+        assert_eq!(line, got_line);
+        match (want, got) {
+            (Ok(w), Ok(g)) => assert!(
+                g.starts_with(w.trim_end_matches('Z')),
+                "line {line}: {g} != {w}"
+            ),
+            (Err(w), Err(g)) => assert!(g.contains(w.as_str()), "line {line}: {g} lacks {w}"),
+            _ => panic!("line {line}: {got:?} != {want:?}"),
+        }
+    }
+    assert_eq!(got.len(), expected.len());
+}
+
+#[wasm_bindgen_test]
+fn unknown_zones_throw_a_message_listing_valid_ones() {
+    let thrown = wasm::analyze(
+        JsValue::from_str(ONE_EVENT),
+        Some(js(r#"{"off_hours": {"timezone": "Europe/Berln"}}"#)),
+    )
+    .unwrap_err();
+    let message = error_message(thrown);
+    assert!(
+        message.starts_with(
+            "invalid config: `off_hours.timezone`: unknown time zone `Europe/Berln`: \
+             use an IANA name such as `Europe/Berlin`"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("`UTC`, or an offset like +01:00"),
+        "{message}"
+    );
+    // Names are case-sensitive, as in chrono-tz; offsets are not names.
+    for bad in ["europe/berlin", "Mars/Olympus", "+01:00", ""] {
+        let options = format!(r#"{{"off_hours": {{"timezone": "{bad}"}}}}"#);
+        assert!(
+            wasm::analyze(JsValue::from_str(ONE_EVENT), Some(js(&options))).is_err(),
+            "{bad}"
+        );
+    }
+    // Aliases and UTC spellings are zones in both databases.
+    for good in ["US/Eastern", "Etc/UTC", "Asia/Kolkata"] {
+        let options = format!(r#"{{"off_hours": {{"timezone": "{good}"}}}}"#);
+        wasm::analyze(JsValue::from_str(ONE_EVENT), Some(js(&options))).unwrap();
+    }
+}

@@ -79,6 +79,14 @@ test('in-browser pages: upload, settings error, refused file, results', async ()
   found.push(...await axe(page, 'settings with a range error'));
   await page.click('[data-testid="reset-settings"]');
 
+  await page.fill('#set-timezone', 'Europe/Berln');
+  await page.waitForSelector('[data-testid="timezone-error"]');
+  found.push(...await axe(page, 'settings with an unknown time zone'));
+  await page.fill('#set-timezone', 'Europe/Berlin');
+  await page.waitForSelector('#set-offset', { state: 'detached' });
+  found.push(...await axe(page, 'settings with a named time zone'));
+  await page.click('[data-testid="reset-settings"]');
+
   await page.setInputFiles('[data-testid="file-input"]', tempFile('notes.jsonl', 'not a log line\n'));
   await page.waitForSelector('[data-testid="upload-error"]');
   found.push(...await axe(page, 'upload page with an error'));

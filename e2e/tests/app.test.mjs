@@ -244,6 +244,63 @@ test('settings persist in localStorage, reach the detector, and reset', async ()
   await context.close();
 });
 
+test("the browser's time zone, picked in the settings, gives the CLI report for that zone", async () => {
+  // Exfiltration at 01:00–04:30 UTC: in Berlin's winter (+01:00) part of it
+  // falls after the 05:00 end of the off-hours window.
+  const name = 'anomalous_exfiltration.jsonl';
+  const expected = cliReport(join(DATA, name), '--timezone', 'Europe/Berlin');
+  const utc = cliReport(join(DATA, name));
+  assert.notDeepEqual(expected.anomalies, utc.anomalies, 'the zone must change the result');
+
+  const { page, context, errors } = await openPage(browser, server.url, { timezoneId: 'Europe/Berlin' });
+  assert.equal(await page.inputValue('#set-timezone'), 'UTC', 'UTC by default');
+  assert.ok(await page.$('#set-offset'), 'with UTC, the fixed offset is offered');
+  assert.ok(
+    await page.$$eval('#set-timezone-names option', (os) => os.some((o) => o.value === 'America/New_York')),
+    'the browser lists its zones',
+  );
+  await page.click('[data-testid="use-browser-zone"]');
+  assert.equal(await page.inputValue('#set-timezone'), 'Europe/Berlin');
+  assert.equal(await page.$('#set-offset'), null, 'a named zone replaces the offset');
+  assert.equal(await page.$('[data-testid="timezone-error"]'), null);
+  await page.reload();
+  await page.waitForSelector('[data-testid="dropzone"]');
+  assert.equal(await page.inputValue('#set-timezone'), 'Europe/Berlin', 'kept across reloads');
+
+  await analyzeFile(page, join(DATA, name));
+  assert.equal(await page.textContent('[data-testid="summary-text"]'), expected.summary);
+  const explanations = await texts(page, '[data-testid="anomaly-card"] [data-testid="explanation"]');
+  assert.deepEqual(explanations, expected.anomalies.map((a) => a.explanation));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
+  const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  for (const key of ['anomalies', 'entities', 'peak_activity', 'activity', 'timeline', 'summary', 'risk_level']) {
+    assert.deepEqual(json[key], expected[key], key);
+  }
+  assert.equal(json.config.off_hours.timezone, 'Europe/Berlin');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an unknown time zone is named at its field, with valid ones, and starts no analysis', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.fill('#set-timezone', 'Europe/Berln');
+  const message = await page.textContent('[data-testid="timezone-error"]');
+  assert.match(message, /unknown time zone `Europe\/Berln`: use an IANA name such as `Europe\/Berlin`/);
+  assert.equal(await page.getAttribute('#set-timezone', 'aria-invalid'), 'true');
+  assert.match(await page.getAttribute('#set-timezone', 'aria-describedby'), /set-timezone-error/);
+  await page.setInputFiles('[data-testid="file-input"]', join(DATA, 'baseline_small.jsonl'));
+  const refusal = await page.textContent('[data-testid="upload-error"]');
+  assert.match(refusal, /Check the settings: .*unknown time zone `Europe\/Berln`/);
+  assert.equal(await page.$('[data-testid="progress"]'), null);
+  assert.equal(await page.$('[data-testid="results"]'), null);
+  // Case matters, as in the CLI's zone database.
+  await page.fill('#set-timezone', 'europe/berlin');
+  assert.match(await page.textContent('[data-testid="timezone-error"]'), /`Europe\/Berlin`/);
+  await page.click('[data-testid="use-utc"]');
+  assert.equal(await page.$('[data-testid="timezone-error"]'), null);
+  await context.close();
+});
+
 test('an allowlisted entity is never flagged, as with the CLI', async () => {
   const name = 'anomalous_credential_stuffing.jsonl';
   const flagged = cliReport(join(DATA, name), '--no-logs').anomalies[0].entity;

@@ -43,6 +43,43 @@ for (const seed of [42, 7]) {
   });
 }
 
+test('off_hours.timezone Europe/Berlin equals signaltrace analyze --timezone Europe/Berlin', () => {
+  // The package has no zone database of its own: the name is read from the
+  // JavaScript host's (Intl); the CLI uses chrono-tz. Exfiltration at
+  // 01:00–04:30 UTC is partly after the 05:00 end of Berlin's off-hours.
+  for (const name of ['anomalous_exfiltration.jsonl', 'insider_sample.csv']) {
+    const cli = runCli(['analyze', join(dataDir, name), '--timezone', 'Europe/Berlin']);
+    assert.equal(cli.status, 0, cli.stderr);
+    const bytes = readFileSync(join(dataDir, name));
+    const report = pkg.mod.analyze(bytes, { filename: name, off_hours: { timezone: 'Europe/Berlin' } });
+    assert.equal(report.config.off_hours.timezone, 'Europe/Berlin');
+    assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+    const utc = pkg.mod.analyze(bytes, { filename: name });
+    assert.notEqual(canonical(utc), canonical(report), `${name}: the zone changes the report`);
+  }
+});
+
+test('an unknown time zone throws a message listing valid ones, like the CLI', () => {
+  const cli = runCli(['analyze', join(dataDir, 'baseline_small.jsonl'), '--timezone', 'Europe/Berln']);
+  assert.notEqual(cli.status, 0);
+  assert.match(cli.stderr, /unknown time zone `Europe\/Berln`: use an IANA name such as `Europe\/Berlin`/);
+  const bytes = readFileSync(join(dataDir, 'baseline_small.jsonl'));
+  for (const bad of ['Europe/Berln', 'europe/berlin', 'Mars/Olympus']) {
+    assert.throws(
+      () => pkg.mod.analyze(bytes, { off_hours: { timezone: bad } }),
+      (e) => e instanceof Error
+        && e.message.startsWith(`invalid config: \`off_hours.timezone\`: unknown time zone \`${bad}\`: use an IANA name such as \``)
+        && e.message.includes('`UTC`, or an offset like +01:00'),
+      bad,
+    );
+  }
+  assert.throws(
+    () => pkg.mod.analyze(bytes, { off_hours: { timezone: 'Europe/Berln' } }),
+    /such as `Europe\/Berlin`/,
+  );
+  assert.throws(() => new pkg.mod.Analyzer({ off_hours: { timezone: 'Europe/Berln' } }), /unknown time zone/);
+});
+
 test('text input gives the same report as bytes, and as --no-logs', () => {
   const name = 'anomalous_scanning.jsonl';
   const text = readFileSync(join(dataDir, name), 'utf8');

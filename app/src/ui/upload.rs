@@ -7,7 +7,8 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-use crate::settings::{EntityChoice, Settings, ALL_LOGS_MAX_BYTES};
+use crate::browser;
+use crate::settings::{EntityChoice, Settings, ALL_LOGS_MAX_BYTES, UTC};
 use crate::ui::state::sample_description;
 
 #[derive(Properties, PartialEq)]
@@ -274,6 +275,38 @@ fn number_field<T: std::str::FromStr + ToString + 'static>(
 fn settings_panel(p: &SettingsProps) -> Html {
     let s = &p.settings;
     let validation = s.to_config(detector::LogsMode::None).err();
+    // A time-zone error is shown at its field; any other at the panel's end.
+    let (zone_error, validation) = match validation {
+        Some(v) if v.contains("`off_hours.timezone`") => (Some(v), None),
+        other => (None, other),
+    };
+    // The browser's own zone first, then every zone it knows (asked once).
+    let here: Option<String> = (*use_memo((), |_| browser::time_zone())).clone();
+    let zone_names = use_memo((), |_| browser::time_zone_names());
+    let on_zone = {
+        let (s, cb) = (s.clone(), p.on_change.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            cb.emit(Settings {
+                timezone: input.value(),
+                ..s.clone()
+            });
+        })
+    };
+    let use_zone = |zone: String| {
+        let (s, cb) = (s.clone(), p.on_change.clone());
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(Settings {
+                timezone: zone.clone(),
+                ..s.clone()
+            })
+        })
+    };
+    let zone_help = if zone_error.is_some() {
+        "set-timezone-hint set-timezone-error"
+    } else {
+        "set-timezone-hint"
+    };
     let on_entity = {
         let (s, cb) = (s.clone(), p.on_change.clone());
         Callback::from(move |e: Event| {
@@ -351,7 +384,38 @@ fn settings_panel(p: &SettingsProps) -> Html {
                     { hour_select("set-off-start", "From", s.off_hours_start, 23, |s, v| s.off_hours_start = v) }
                     { hour_select("set-off-end", "To", s.off_hours_end, 24, |s, v| s.off_hours_end = v) }
                 </div>
-                { number_field(NumberField { id: "set-offset", label: "UTC offset", unit: "minutes", step: "15" }, s.utc_offset_minutes, s, cb, |s, v| s.utc_offset_minutes = v) }
+                <div class="field">
+                    <label for="set-timezone">{"Time zone"}</label>
+                    <input id="set-timezone" type="text" list="set-timezone-names" data-testid="timezone-input"
+                        autocomplete="off" spellcheck="false" value={s.timezone.clone()} oninput={on_zone}
+                        aria-describedby={zone_help} aria-invalid={zone_error.is_some().then_some("true")} />
+                    <datalist id="set-timezone-names">
+                        <option value={UTC} />
+                        if let Some(here) = here.as_ref() {
+                            <option value={here.clone()} />
+                        }
+                        { for zone_names.iter().filter(|n| Some(*n) != here.as_ref() && n.as_str() != UTC).map(|n| html! { <option value={n.clone()} /> }) }
+                    </datalist>
+                    <span class="hint" id="set-timezone-hint">
+                        {"UTC, or an IANA name such as Europe/Berlin: its daylight-saving changes move the window."}
+                    </span>
+                    <div class="zone-choices">
+                        if let Some(here) = here.as_ref().filter(|h| s.timezone.trim() != h.as_str()) {
+                            <button type="button" class="link-button" data-testid="use-browser-zone"
+                                onclick={use_zone(here.clone())}>{ format!("Use this browser's zone ({here})") }</button>
+                        }
+                        if s.named_zone().is_some() {
+                            <button type="button" class="link-button" data-testid="use-utc"
+                                onclick={use_zone(UTC.to_owned())}>{"Use UTC with a fixed offset"}</button>
+                        }
+                    </div>
+                    if let Some(e) = &zone_error {
+                        <div class="alert alert-warn" role="status" id="set-timezone-error" data-testid="timezone-error">{ e.clone() }</div>
+                    }
+                </div>
+                if s.named_zone().is_none() {
+                    { number_field(NumberField { id: "set-offset", label: "UTC offset", unit: "minutes", step: "15" }, s.utc_offset_minutes, s, cb, |s, v| s.utc_offset_minutes = v) }
+                }
             </fieldset>
             <div class="field">
                 <label for="set-allow">{"Allowlist"}</label>
