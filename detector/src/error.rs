@@ -102,8 +102,8 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{other} is {} but {first} is {}: the inputs of one analysis must share a format",
-                other_format.to_uppercase(),
-                first_format.to_uppercase()
+                other_format.to_ascii_uppercase(),
+                first_format.to_ascii_uppercase()
             ),
             Error::InFile { file, error } => write!(f, "{file}: {error}"),
         }

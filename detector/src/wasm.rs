@@ -57,23 +57,35 @@ impl Options {
                 filename: None,
             });
         }
-        let text = js_sys::JSON::stringify(value)
+        if !value.is_object() || js_sys::Array::is_array(value) {
+            return Err(invalid("options must be an object"));
+        }
+        // A shallow copy without `filename` is the config document. Parsed
+        // from its JSON text, not through `serde_json::Value`: one Config
+        // deserializer in the .wasm instead of two.
+        let copy = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+        let key = JsValue::from_str("filename");
+        let name = js_sys::Reflect::get(&copy, &key).unwrap_or(JsValue::UNDEFINED);
+        let filename = if name.is_undefined() || name.is_null() {
+            None
+        } else {
+            Some(
+                name.as_string()
+                    .ok_or_else(|| invalid("`filename` must be a string"))?,
+            )
+        };
+        let _ = js_sys::Reflect::delete_property(&copy, &key);
+        let text = js_sys::JSON::stringify(&copy)
             .ok()
             .and_then(|s| s.as_string())
             .ok_or_else(|| invalid("options must be a JSON-serializable object"))?;
-        let serde_json::Value::Object(mut fields) = serde_json::from_str(&text)
-            .map_err(|_| invalid("options must be a JSON-serializable object"))?
-        else {
-            return Err(invalid("options must be an object"));
-        };
-        let filename = match fields.remove("filename") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(name)) => Some(name),
-            Some(_) => return Err(invalid("`filename` must be a string")),
-        };
         // Validated (allowlist parsed once) by `Analyzer::new`.
-        let config: Config = serde_json::from_value(serde_json::Value::Object(fields))
-            .map_err(|e| Error::InvalidConfig(e.to_string()))?;
+        let config: Config = serde_json::from_str(&text).map_err(|e| {
+            // A position in text the caller never wrote means nothing.
+            let message = e.to_string();
+            let at = format!(" at line {} column {}", e.line(), e.column());
+            Error::InvalidConfig(message.strip_suffix(&at).unwrap_or(&message).to_owned())
+        })?;
         Ok(Options { config, filename })
     }
 

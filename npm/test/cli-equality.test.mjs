@@ -194,7 +194,7 @@ test('unusable input throws the message the CLI prints', () => {
   for (const [name, content, options, flags] of cases) {
     const file = join(scratch, name);
     writeFileSync(file, content);
-    assertSameError(() => pkg.mod.analyze(content, options), runCli(['analyze', file, ...flags]));
+    assertSameError(() => pkg.mod.analyze(content, { ...options, filename: name }), runCli(['analyze', file, ...flags]));
   }
 });
 
