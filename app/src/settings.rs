@@ -6,7 +6,7 @@
 //! repeated here.
 
 use detector::config::{LogsMode, OffHours, RuleThresholds};
-use detector::{vocab, Config, EntityField};
+use detector::{vocab, Config, EntityField, Fields, Preset};
 use serde::{Deserialize, Serialize};
 
 /// Above this file size the report keeps only the anomalous entities' raw
@@ -90,6 +90,8 @@ pub struct Settings {
     pub utc_offset_minutes: i32,
     /// Entities never reported, one per line (exact values).
     pub allowlist: String,
+    /// A named field mapping (`ecs`), or the detector's own schema.
+    pub preset: Option<Preset>,
 }
 
 impl Default for Settings {
@@ -107,6 +109,7 @@ impl Default for Settings {
             timezone: UTC.to_owned(),
             utc_offset_minutes: c.off_hours.utc_offset_minutes,
             allowlist: String::new(),
+            preset: None,
         }
     }
 }
@@ -190,6 +193,10 @@ impl Settings {
             },
             logs,
             allowlist: self.allowlist_entries(),
+            fields: Fields {
+                preset: self.preset,
+                ..Fields::default()
+            },
             ..defaults
         };
         serde_json::to_string(&c).map_err(|e| e.to_string())

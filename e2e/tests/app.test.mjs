@@ -281,6 +281,32 @@ test("the browser's time zone, picked in the settings, gives the CLI report for 
   await context.close();
 });
 
+test('an Elastic Common Schema log with the ECS schema setting gives the CLI --preset ecs report', async () => {
+  const ecs = join(DATA, '..', 'detector', 'tests', 'inputs', 'exfiltration_ecs.jsonl');
+  const expected = cliReport(ecs, '--preset', 'ecs');
+  const plain = cliReport(join(DATA, 'anomalous_exfiltration.jsonl'));
+  assert.deepEqual(expected.anomalies, plain.anomalies, 'the same events in either schema');
+  const { page, context, errors } = await openPage(browser, server.url);
+  // In the default schema every ECS line is rejected.
+  await page.setInputFiles('[data-testid="file-input"]', ecs);
+  assert.match(await page.textContent('[data-testid="upload-error"]'), /missing required field `time`/);
+  await page.selectOption('[data-testid="schema-select"]', 'ecs');
+  await page.reload();
+  await page.waitForSelector('[data-testid="dropzone"]');
+  assert.equal(await page.inputValue('[data-testid="schema-select"]'), 'ecs', 'kept across reloads');
+  await analyzeFile(page, ecs);
+  assert.equal(await page.textContent('[data-testid="summary-text"]'), expected.summary);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
+  const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  for (const key of ['anomalies', 'entities', 'timeline', 'summary', 'risk_level']) {
+    assert.deepEqual(json[key], expected[key], key);
+  }
+  assert.deepEqual(json.config.fields, expected.config.fields);
+  assert.equal(json.config.fields.preset, 'ecs');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('an unknown time zone is named at its field, with valid ones, and starts no analysis', async () => {
   const { page, context } = await openPage(browser, server.url);
   await page.fill('#set-timezone', 'Europe/Berln');

@@ -2,6 +2,7 @@
 //! in-browser / server switch.
 
 use detector::generate::SAMPLE_FILES;
+use detector::Preset;
 use web_sys::{
     DragEvent, File, FileList, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
 };
@@ -271,15 +272,52 @@ fn number_field<T: std::str::FromStr + ToString + 'static>(
     }
 }
 
-#[function_component(SettingsPanel)]
-fn settings_panel(p: &SettingsProps) -> Html {
-    let s = &p.settings;
-    let validation = s.to_config(detector::LogsMode::None).err();
-    // A time-zone error is shown at its field; any other at the panel's end.
-    let (zone_error, validation) = match validation {
-        Some(v) if v.contains("`off_hours.timezone`") => (Some(v), None),
-        other => (None, other),
+/// The log-schema select: the detector's own schema or a named preset.
+fn schema_field(s: &Settings, on_change: &Callback<Settings>) -> Html {
+    let on_schema = {
+        let (s, cb) = (s.clone(), on_change.clone());
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            cb.emit(Settings {
+                preset: sel.value().parse::<Preset>().ok(),
+                ..s.clone()
+            });
+        })
     };
+    html! {
+        <div class="field">
+            <label for="set-schema">{"Log schema"}</label>
+            <select id="set-schema" onchange={on_schema} data-testid="schema-select" aria-describedby="set-schema-hint">
+                <option value="" selected={s.preset.is_none()}>{"signaltrace JSONL or CSV"}</option>
+                { for Preset::ALL.iter().map(|p| html! {
+                    <option value={p.as_str()} selected={s.preset == Some(*p)}>{ preset_label(*p) }</option>
+                }) }
+            </select>
+            <span class="hint" id="set-schema-hint">{"Where fields are read from. ECS: @timestamp, source.ip, user.name, url.full, http.response.bytes; denied when event.type contains \"denied\"."}</span>
+        </div>
+    }
+}
+
+/// What a preset is called in the schema select.
+fn preset_label(p: Preset) -> &'static str {
+    match p {
+        Preset::Ecs => "Elastic Common Schema (ECS)",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TimeZoneProps {
+    settings: Settings,
+    on_change: Callback<Settings>,
+    /// The detector's message about the zone, if it refused it.
+    error: Option<String>,
+}
+
+/// The time-zone input: UTC or an IANA name, the browser's zone offered.
+#[function_component(TimeZoneField)]
+fn time_zone_field(p: &TimeZoneProps) -> Html {
+    let s = &p.settings;
+    let zone_error = &p.error;
     // The browser's own zone first, then every zone it knows (asked once).
     let here: Option<String> = (*use_memo((), |_| browser::time_zone())).clone();
     let zone_names = use_memo((), |_| browser::time_zone_names());
@@ -306,6 +344,48 @@ fn settings_panel(p: &SettingsProps) -> Html {
         "set-timezone-hint set-timezone-error"
     } else {
         "set-timezone-hint"
+    };
+    html! {
+                <div class="field">
+            <label for="set-timezone">{"Time zone"}</label>
+            <input id="set-timezone" type="text" list="set-timezone-names" data-testid="timezone-input"
+                autocomplete="off" spellcheck="false" value={s.timezone.clone()} oninput={on_zone}
+                aria-describedby={zone_help} aria-invalid={zone_error.is_some().then_some("true")} />
+            <datalist id="set-timezone-names">
+                <option value={UTC} />
+                if let Some(here) = here.as_ref() {
+                    <option value={here.clone()} />
+                }
+                { for zone_names.iter().filter(|n| Some(*n) != here.as_ref() && n.as_str() != UTC).map(|n| html! { <option value={n.clone()} /> }) }
+            </datalist>
+            <span class="hint" id="set-timezone-hint">
+                {"UTC, or an IANA name such as Europe/Berlin: its daylight-saving changes move the window."}
+            </span>
+            <div class="zone-choices">
+                if let Some(here) = here.as_ref().filter(|h| s.timezone.trim() != h.as_str()) {
+                    <button type="button" class="link-button" data-testid="use-browser-zone"
+                        onclick={use_zone(here.clone())}>{ format!("Use this browser's zone ({here})") }</button>
+                }
+                if s.named_zone().is_some() {
+                    <button type="button" class="link-button" data-testid="use-utc"
+                        onclick={use_zone(UTC.to_owned())}>{"Use UTC with a fixed offset"}</button>
+                }
+            </div>
+            if let Some(e) = &zone_error {
+                <div class="alert alert-warn" role="status" id="set-timezone-error" data-testid="timezone-error">{ e.clone() }</div>
+            }
+        </div>
+    }
+}
+
+#[function_component(SettingsPanel)]
+fn settings_panel(p: &SettingsProps) -> Html {
+    let s = &p.settings;
+    let validation = s.to_config(detector::LogsMode::None).err();
+    // A time-zone error is shown at its field; any other at the panel's end.
+    let (zone_error, validation) = match validation {
+        Some(v) if v.contains("`off_hours.timezone`") => (Some(v), None),
+        other => (None, other),
     };
     let on_entity = {
         let (s, cb) = (s.clone(), p.on_change.clone());
@@ -370,6 +450,7 @@ fn settings_panel(p: &SettingsProps) -> Html {
                     }) }
                 </select>
             </div>
+            { schema_field(s, &p.on_change) }
             <fieldset>
                 <legend>{"Rule thresholds"}</legend>
                 { number_field(NumberField { id: "set-burst", label: "High Burst", unit: "req / min", step: "1" }, s.burst_requests_per_minute, s, cb, |s, v| s.burst_requests_per_minute = v) }
@@ -384,35 +465,7 @@ fn settings_panel(p: &SettingsProps) -> Html {
                     { hour_select("set-off-start", "From", s.off_hours_start, 23, |s, v| s.off_hours_start = v) }
                     { hour_select("set-off-end", "To", s.off_hours_end, 24, |s, v| s.off_hours_end = v) }
                 </div>
-                <div class="field">
-                    <label for="set-timezone">{"Time zone"}</label>
-                    <input id="set-timezone" type="text" list="set-timezone-names" data-testid="timezone-input"
-                        autocomplete="off" spellcheck="false" value={s.timezone.clone()} oninput={on_zone}
-                        aria-describedby={zone_help} aria-invalid={zone_error.is_some().then_some("true")} />
-                    <datalist id="set-timezone-names">
-                        <option value={UTC} />
-                        if let Some(here) = here.as_ref() {
-                            <option value={here.clone()} />
-                        }
-                        { for zone_names.iter().filter(|n| Some(*n) != here.as_ref() && n.as_str() != UTC).map(|n| html! { <option value={n.clone()} /> }) }
-                    </datalist>
-                    <span class="hint" id="set-timezone-hint">
-                        {"UTC, or an IANA name such as Europe/Berlin: its daylight-saving changes move the window."}
-                    </span>
-                    <div class="zone-choices">
-                        if let Some(here) = here.as_ref().filter(|h| s.timezone.trim() != h.as_str()) {
-                            <button type="button" class="link-button" data-testid="use-browser-zone"
-                                onclick={use_zone(here.clone())}>{ format!("Use this browser's zone ({here})") }</button>
-                        }
-                        if s.named_zone().is_some() {
-                            <button type="button" class="link-button" data-testid="use-utc"
-                                onclick={use_zone(UTC.to_owned())}>{"Use UTC with a fixed offset"}</button>
-                        }
-                    </div>
-                    if let Some(e) = &zone_error {
-                        <div class="alert alert-warn" role="status" id="set-timezone-error" data-testid="timezone-error">{ e.clone() }</div>
-                    }
-                </div>
+                <TimeZoneField settings={s.clone()} on_change={p.on_change.clone()} error={zone_error} />
                 if s.named_zone().is_none() {
                     { number_field(NumberField { id: "set-offset", label: "UTC offset", unit: "minutes", step: "15" }, s.utc_offset_minutes, s, cb, |s, v| s.utc_offset_minutes = v) }
                 }
