@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_FUZZ_VERSION=0.13.2
-TARGETS=(jsonl csv time url config chunked compressed)
+TARGETS=(jsonl csv time url config chunked compressed mapped)
 NICE="nice -n ${FUZZ_NICE:-15}"
 # Tiny inputs keep runs fast; a hang is any input over 10 s.
 LIBFUZZER_ARGS=(-max_len=4096 -timeout=10 -rss_limit_mb=2048)
