@@ -40,8 +40,10 @@ const pkg = {
     'signaltrace_bg.wasm',
     'signaltrace_bg.wasm.d.ts',
     'README.md',
+    'LICENSE',
   ],
   sideEffects: ['./index.js', './node.js'],
-  engines: { node: '>=18' },
+  // Node 18 is past its end of life and untested; 20 is the oldest tested.
+  engines: { node: '>=20' },
 };
 process.stdout.write(JSON.stringify(pkg, null, 2) + '\n');

@@ -66,6 +66,7 @@ cp "$stage"/signaltrace.js "$stage"/signaltrace.d.ts "$stage"/signaltrace_bg.was
     "$stage"/signaltrace_bg.wasm.d.ts "$out"/
 cp npm/entry/index.js npm/entry/node.js npm/entry/index.d.ts "$out"/
 cp npm/README.md "$out"/README.md
+cp LICENSE "$out"/LICENSE
 
 # package.json: name, version, license and description from Cargo.
 cargo metadata --format-version 1 --no-deps | node "$root/npm/package-json.mjs" >"$out/package.json"

@@ -31,6 +31,10 @@ test('package.json: name, Cargo version, license, ESM, types, files', () => {
   for (const file of meta.files) assert.ok(existsSync(join(installed, file)), `${file} is in the package`);
   assert.ok(meta.files.includes('signaltrace_bg.wasm'));
   assert.ok(meta.files.includes('README.md'));
+  assert.ok(meta.files.includes('LICENSE'));
+  assert.match(readFileSync(join(installed, 'LICENSE'), 'utf8'), /^MIT License/);
+  assert.equal(meta.license, 'MIT');
+  assert.equal(meta.engines.node, '>=20');
   assert.match(readFileSync(join(installed, 'README.md'), 'utf8'), /import \{ analyze \} from 'signaltrace'/);
 });
 
