@@ -167,7 +167,9 @@ pub struct ForestConfig {
     pub high_score_threshold: f64,
     /// Below this many entities the forest is skipped.
     pub min_entities: usize,
-    /// Seed of the ChaCha20 generator.
+    /// Seed of the ChaCha20 generator (in JavaScript a Number up to
+    /// 2^53 - 1, or a BigInt for all of u64).
+    #[cfg_attr(feature = "wasm", tsify(type = "number | bigint"))]
     pub seed: u64,
 }
 

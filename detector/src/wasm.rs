@@ -75,6 +75,9 @@ impl Options {
             )
         };
         let _ = js_sys::Reflect::delete_property(&copy, &key);
+        // `forest.seed` may be a BigInt (JSON has none) or a Number that is
+        // no u64 (NaN, 1.5, -1): read it here, with a message that says so.
+        let seed = take_seed(&copy)?;
         let text = js_sys::JSON::stringify(&copy)
             .ok()
             .and_then(|s| s.as_string())
@@ -86,6 +89,10 @@ impl Options {
             let at = format!(" at line {} column {}", e.line(), e.column());
             Error::InvalidConfig(message.strip_suffix(&at).unwrap_or(&message).to_owned())
         })?;
+        let mut config = config;
+        if let Some(seed) = seed {
+            config.forest.seed = seed;
+        }
         Ok(Options { config, filename })
     }
 
@@ -96,6 +103,46 @@ impl Options {
             None => analyzer,
         })
     }
+}
+
+/// Removes `forest.seed` from the options copy (replacing `forest` by a
+/// copy of its own) and returns it as a u64: a BigInt from 0 to 2^64 − 1, or
+/// a Number that is a whole number from 0 to 2^53 − 1 (larger Numbers are
+/// not exact: pass a BigInt).
+fn take_seed(options: &js_sys::Object) -> Result<Option<u64>, Error> {
+    let forest_key = JsValue::from_str("forest");
+    let forest = js_sys::Reflect::get(options, &forest_key).unwrap_or(JsValue::UNDEFINED);
+    if !forest.is_object() || js_sys::Array::is_array(&forest) {
+        return Ok(None);
+    }
+    let forest = js_sys::Object::assign(&js_sys::Object::new(), forest.unchecked_ref());
+    let seed_key = JsValue::from_str("seed");
+    let seed = js_sys::Reflect::get(&forest, &seed_key).unwrap_or(JsValue::UNDEFINED);
+    if seed.is_undefined() {
+        return Ok(None);
+    }
+    let bad = || {
+        invalid(
+            "`forest.seed` must be a whole number from 0 to 2^53 - 1, or a BigInt from 0 to \
+             2^64 - 1",
+        )
+    };
+    let value = if seed.is_bigint() {
+        let text: String = js_sys::BigInt::unchecked_from_js(seed)
+            .to_string(10)
+            .map_err(|_| bad())?
+            .into();
+        text.parse::<u64>().map_err(|_| bad())?
+    } else {
+        let n = seed.as_f64().ok_or_else(bad)?;
+        if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0) {
+            return Err(bad());
+        }
+        n as u64
+    };
+    let _ = js_sys::Reflect::delete_property(&forest, &seed_key);
+    let _ = js_sys::Reflect::set(options, &forest_key, &forest);
+    Ok(Some(value))
 }
 
 fn invalid(why: &str) -> Error {
@@ -259,6 +306,9 @@ impl StreamingAnalyzer {
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let inner = self.inner.take().ok_or_else(finished)?;
+        // The analyzer is gone; the copy buffer for pushes goes too, so a
+        // finished analyzer holds nothing until `free()` or collection.
+        self.scratch = Vec::new();
         report_to_js(&inner.finish()?)
     }
 }

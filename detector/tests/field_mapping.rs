@@ -30,11 +30,15 @@ fn ecs_config() -> Config {
     c
 }
 
-/// The report as JSON without its config echo (which differs by design).
+/// The report as JSON without its config echo and input list (which differ
+/// by design).
 fn body(report: &detector::Report) -> serde_json::Value {
     let mut v: serde_json::Value =
         serde_json::from_str(&detector::export::json(report, false)).unwrap();
-    v.as_object_mut().unwrap().remove("config");
+    let o = v.as_object_mut().unwrap();
+    o.remove("config");
+    // The inputs' sizes differ: the same events, written differently.
+    o.remove("inputs");
     v
 }
 

@@ -144,6 +144,27 @@ test('an ECS log with the ecs preset gives the CLI report, and the plain file\'s
   );
 });
 
+test('a seed may be a Number or a BigInt (all of u64); anything else is a clear error', () => {
+  const name = 'anomalous_scanning.jsonl';
+  const bytes = readFileSync(join(dataDir, name));
+  const big = 18446744073709551615n;
+  const cli = runCli(['analyze', join(dataDir, name), '--seed', big.toString()]);
+  assert.equal(cli.status, 0, cli.stderr);
+  const report = pkg.mod.analyze(bytes, { forest: { seed: big }, filename: name });
+  assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+  assert.equal(
+    canonical(pkg.mod.analyze(bytes, { forest: { seed: 7n, trees: 50 } })),
+    canonical(pkg.mod.analyze(bytes, { forest: { seed: 7, trees: 50 } })),
+  );
+  for (const seed of [NaN, -1, 1.5, 2 ** 60, -1n, 2n ** 64n, '7']) {
+    assert.throws(
+      () => pkg.mod.analyze(bytes, { forest: { seed } }),
+      { message: /^invalid config: `forest\.seed` must be a whole number from 0 to 2\^53 - 1, or a BigInt/ },
+      String(seed),
+    );
+  }
+});
+
 test('allowlist and pseudonymize options match the CLI with the same config', () => {
   const name = 'anomalous_credential_stuffing.jsonl';
   const cases = [
