@@ -198,3 +198,54 @@ fn accepted_times_print_as_times_that_parse() {
         );
     }
 }
+
+/// Finding 6 (fuzz target `compressed`): leaving an empty zstd skippable
+/// frame did not count as progress, so after two of them in a row one push
+/// stopped where pieces went on: the same bytes gave "the data ends inside a
+/// frame" in one push and "unexpected bytes after a frame" in 29-byte
+/// pieces; and a valid stream with two empty skippable frames between two
+/// frames was refused as truncated.
+#[test]
+fn empty_zstd_skippable_frames_are_progress() {
+    let config = Config::default();
+    let error_of = |input: &[u8], step: usize| {
+        let mut a = detector::Analyzer::new(config.clone()).unwrap();
+        let pushed = input.chunks(step).try_for_each(|c| a.push(c));
+        pushed.and_then(|()| a.finish()).unwrap_err().to_string()
+    };
+    // The fuzzer's input: a frame, two empty skippable frames, then junk.
+    let found = base64_decode("KLUv/QAA2gAAAEAAAAEAAB0AAAAAKgAAAAAAAAAAAEAAABQKPC4A7wAloxUA71AqTRgAAAAAUCpNGAAAAACAAADaAAIAAADRAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHsAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFCMxq0wAAAAAAQEAAAAACDE5Mi4xSzguMS4xMgAAAAAAAAAAAAAAAAmWAdU=");
+    for step in [1, 29, found.len()] {
+        assert_eq!(
+            error_of(&found, step),
+            "corrupt or truncated zstd data: unexpected bytes after a frame",
+            "{step}-byte pieces"
+        );
+    }
+    // A valid stream: frame, two empty skippable frames, frame.
+    let line = jsonl(&["2026-02-14T10:02:15Z"]);
+    let frame =
+        ruzstd::encoding::compress_to_vec(&line[..], ruzstd::encoding::CompressionLevel::Fastest);
+    let empty_skip = [0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0];
+    let stream = [&frame[..], &empty_skip, &empty_skip, &frame[..]].concat();
+    let r = detector::analyze(&stream, &config).unwrap();
+    assert_eq!(r.total_logs, 2);
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let digits: Vec<u8> = s.bytes().filter(|&c| c != b'=').map(value).collect();
+    digits
+        .chunks(4)
+        .flat_map(|q| {
+            let n = q.iter().fold(0u32, |n, &d| n << 6 | u32::from(d)) << (6 * (4 - q.len()));
+            n.to_be_bytes()[1..q.len()].to_vec()
+        })
+        .collect()
+}

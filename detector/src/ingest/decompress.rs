@@ -323,7 +323,11 @@ impl Zstd {
                 } else {
                     ZstdStage::Skip(left - n as u64)
                 };
-                Ok(n > 0)
+                // Leaving an empty skippable frame is progress too: with
+                // `n > 0` alone, two empty ones in a row stopped `finish`
+                // early ("ends inside a frame") where pushes in pieces went
+                // on (fuzz target `compressed`).
+                Ok(n > 0 || left == 0)
             }
             ZstdStage::FrameStart => {
                 let Some(magic) = buf.get(..4) else {
