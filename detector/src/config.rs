@@ -167,8 +167,8 @@ pub struct ForestConfig {
     pub high_score_threshold: f64,
     /// Below this many entities the forest is skipped.
     pub min_entities: usize,
-    /// Seed of the ChaCha20 generator (in JavaScript a Number up to
-    /// 2^53 - 1, or a BigInt for all of u64).
+    /// Seed of the ChaCha20 generator (in JavaScript a Number or a BigInt
+    /// up to 2^53 - 1, which a report can echo exactly).
     #[cfg_attr(feature = "wasm", tsify(type = "number | bigint"))]
     pub seed: u64,
 }

@@ -106,9 +106,9 @@ impl Options {
 }
 
 /// Removes `forest.seed` from the options copy (replacing `forest` by a
-/// copy of its own) and returns it as a u64: a BigInt from 0 to 2^64 − 1, or
-/// a Number that is a whole number from 0 to 2^53 − 1 (larger Numbers are
-/// not exact: pass a BigInt).
+/// copy of its own) and returns it: a whole Number or a BigInt from 0 to
+/// 2^53 − 1. (The CLI takes all of u64, but the report echoes the seed, and
+/// a JavaScript report holds Numbers: larger seeds could not be echoed.)
 fn take_seed(options: &js_sys::Object) -> Result<Option<u64>, Error> {
     let forest_key = JsValue::from_str("forest");
     let forest = js_sys::Reflect::get(options, &forest_key).unwrap_or(JsValue::UNDEFINED);
@@ -122,20 +122,20 @@ fn take_seed(options: &js_sys::Object) -> Result<Option<u64>, Error> {
         return Ok(None);
     }
     let bad = || {
-        invalid(
-            "`forest.seed` must be a whole number from 0 to 2^53 - 1, or a BigInt from 0 to \
-             2^64 - 1",
-        )
+        invalid("`forest.seed` must be a whole number (a Number or a BigInt) from 0 to 2^53 - 1")
     };
     let value = if seed.is_bigint() {
         let text: String = js_sys::BigInt::unchecked_from_js(seed)
             .to_string(10)
             .map_err(|_| bad())?
             .into();
-        text.parse::<u64>().map_err(|_| bad())?
+        text.parse::<u64>()
+            .ok()
+            .filter(|&v| v <= MAX_SAFE_INTEGER)
+            .ok_or_else(bad)?
     } else {
         let n = seed.as_f64().ok_or_else(bad)?;
-        if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0) {
+        if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER as f64) {
             return Err(bad());
         }
         n as u64
@@ -144,6 +144,10 @@ fn take_seed(options: &js_sys::Object) -> Result<Option<u64>, Error> {
     let _ = js_sys::Reflect::set(options, &forest_key, &forest);
     Ok(Some(value))
 }
+
+/// `Number.MAX_SAFE_INTEGER`: the largest integer a JavaScript Number holds
+/// exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 fn invalid(why: &str) -> Error {
     Error::InvalidConfig(why.to_string())
