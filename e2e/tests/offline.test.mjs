@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import {
-  DATA, DIST, cliGenerate, cliReport, freePort, launch, openPage, startServer, tempPath, thousands,
+  DATA, DIST, cliGenerate, cliReport, freePort, launch, openPage, screenshot, startServer, tempPath, thousands,
 } from '../harness.mjs';
 
 const SAMPLE = 'anomalous_scanning.jsonl';
@@ -128,6 +128,7 @@ test('served: a new deployment waits for the update prompt, then replaces the ol
     await page.waitForSelector('[data-testid="update-ready"]', { timeout: 60_000 });
     assert.equal(await page.$('meta[name="deployment"]'), null, 'still the old version until the analyst agrees');
     assert.match(await page.textContent('[data-testid="update-ready"]'), /new version of signaltrace is ready/);
+    await screenshot(page, 'update-ready', false);
 
     await Promise.all([page.waitForEvent('load'), page.click('[data-testid="apply-update"]')]);
     await page.waitForSelector('[data-testid="dropzone"]');
