@@ -9,7 +9,7 @@
 # Steps: cargo builds the two wasm binaries (the page `app`, the Web Worker
 # `worker`); wasm-bindgen writes their JS glue (page: ES module, `--target
 # web`; worker: `--target no-modules`, loaded by importScripts from
-# worker_loader.js); wasm-opt -Oz from npm's binaryen 132 shrinks the wasm
+# worker_loader-HASH.js); wasm-opt -Oz from npm's binaryen 132 shrinks the wasm
 # (never Debian's binaryen: it breaks Yew bundles); scripts/bundle-app.mjs
 # writes dist/ (hashed names, index.html from app/index.html, data/, the
 # service worker, and the single file signaltrace.html — scripts/single-file.mjs).
