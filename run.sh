@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: build the browser app and start signaltrace at
+# The main job: build the browser app — served (dist/) and as one file
+# (dist/signaltrace.html, opens from disk) — and start signaltrace at
 # http://localhost:3000 with the demo account (analyst@tenex.ai / password123).
 # Installs what it needs on first run (Rust wasm target, wasm-bindgen,
 # binaryen from npm); later runs only rebuild what changed. Ctrl-C stops the server.
@@ -33,5 +34,6 @@ trap - EXIT
 tail -n 1 "$server_log"
 rm -f "$server_log"
 addr="${SIGNALTRACE_ADDR:-127.0.0.1:3000}"
+echo "single file (works offline, from disk): $PWD/dist/signaltrace.html"
 step "open http://$addr — sign in to the server mode with analyst@tenex.ai / password123"
 exec ./target/release/signaltrace serve --addr "$addr" --static-dir dist

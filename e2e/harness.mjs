@@ -132,6 +132,15 @@ export async function screenshot(page, name, fullPage = true) {
 /** `1234567` → `1,234,567`, as the page prints counts. */
 export const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort() {
+  const probe = createServer();
+  await new Promise((ok) => probe.listen(0, '127.0.0.1', ok));
+  const { port } = probe.address();
+  await new Promise((ok) => probe.close(ok));
+  return port;
+}
+
 /** Uploads a file through the file picker and waits for the results page. */
 export async function analyzeFile(page, path, { timeout = 120_000 } = {}) {
   await page.setInputFiles('[data-testid="file-input"]', path);
@@ -144,9 +153,12 @@ export function serverAvailable() {
   return r.status === 0;
 }
 
-/** Starts `signaltrace serve` on a random port; resolves once it listens. */
-export async function startServer(extraEnv = {}) {
-  const child = spawn(BIN, ['serve', '--addr', '127.0.0.1:0', '--static-dir', DIST], {
+/**
+ * Starts `signaltrace serve` (on a random port unless `addr` names one, the
+ * bundle from `dir`); resolves once it listens.
+ */
+export async function startServer(extraEnv = {}, { dir = DIST, addr = '127.0.0.1:0' } = {}) {
+  const child = spawn(BIN, ['serve', '--addr', addr, '--static-dir', dir], {
     env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,9 +9,15 @@
 # Steps: cargo builds the two wasm binaries (the page `app`, the Web Worker
 # `worker`); wasm-bindgen writes their JS glue (page: ES module, `--target
 # web`; worker: `--target no-modules`, loaded by importScripts from
-# worker_loader.js); wasm-opt -Oz from npm's binaryen 132 shrinks the wasm
+# worker_loader-HASH.js); wasm-opt -Oz from npm's binaryen 132 shrinks the wasm
 # (never Debian's binaryen: it breaks Yew bundles); scripts/bundle-app.mjs
-# writes dist/ (hashed names, index.html from app/index.html, data/).
+# writes dist/ (hashed names, index.html from app/index.html, data/, the
+# service worker, and the single file signaltrace.html — scripts/single-file.mjs).
+#
+# When nothing changed — the same wasm from cargo, the same bundler inputs, and
+# dist/ still what the last build wrote — the steps after cargo are skipped:
+# a second ./run.sh takes seconds, and dist/ (so the service worker's version)
+# stays byte-identical.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +39,25 @@ stage="$target_dir/app-bundle/$mode"
 cargo build --locked --profile "$profile" --target "$target" \
   -p signaltrace-app --bin app --bin worker
 
+# Everything the steps below read, and what they last wrote.
+stamp_file="$target_dir/app-bundle/$mode.stamp"
+inputs_hash() {
+  { echo "$mode"; cat "$out_dir/app.wasm" "$out_dir/worker.wasm" \
+      app/index.html app/style.css app/favicon.svg app/host-web.js app/host-file.js \
+      app/sw.js app/manifest.webmanifest scripts/build-app.sh scripts/bundle-app.mjs \
+      scripts/single-file.mjs; wasm-bindgen --version; \
+    find data -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; } | sha256sum | cut -d' ' -f1
+}
+outputs_hash() {
+  { find dist -type f -print0 2>/dev/null | LC_ALL=C sort -z | xargs -0 -r sha256sum; } | sha256sum | cut -d' ' -f1
+}
+stamp="$(inputs_hash)"
+if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp $(outputs_hash)" ]; then
+  echo "build-app: dist/ is up to date ($mode)"
+  exit 0
+fi
+rm -f "$stamp_file"
+
 rm -rf "$stage"
 bindgen_flags=(--no-typescript)
 [ "$mode" = dev ] && bindgen_flags+=(--debug)
@@ -50,4 +75,5 @@ if [ "$mode" = release ]; then
 fi
 
 node scripts/bundle-app.mjs "$stage" dist
+echo "$stamp $(outputs_hash)" > "$stamp_file"
 echo "build-app: dist/ ready ($mode)"

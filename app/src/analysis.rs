@@ -9,13 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::browser;
-
-/// The worker's entry script, which scripts/bundle-app.mjs writes beside
-/// index.html: it `importScripts` the `worker` binary's wasm-bindgen glue
-/// (`--target no-modules`) and starts its wasm. A fixed name, unlike the
-/// content-hashed files it loads.
-const WORKER_SCRIPT: &str = "worker_loader.js";
+use crate::{browser, host};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerEvent {
@@ -50,8 +44,9 @@ impl AnalysisWorker {
         config_json: String,
         events: Callback<WorkerEvent>,
     ) -> Result<Self, String> {
-        let worker = Worker::new(&browser::resolve(WORKER_SCRIPT))
-            .map_err(|_| "this browser cannot start a Web Worker".to_string())?;
+        // The `worker` binary, started as this build does it (host.rs): from
+        // worker_loader-HASH.js when served, from a Blob URL in the single file.
+        let worker = host::new_worker()?;
         let request = Object::new();
         let (list, names) = (js_sys::Array::new(), js_sys::Array::new());
         for file in files {
@@ -95,7 +90,8 @@ impl AnalysisWorker {
             e.prevent_default();
             let msg = e.message();
             events.emit(WorkerEvent::Failed(if msg.is_empty() {
-                "the analysis worker could not start (is worker_loader.js served?)".into()
+                "the analysis worker could not start (is the app's worker_loader script served?)"
+                    .into()
             } else {
                 format!("the analysis worker stopped: {msg}")
             }));

@@ -135,8 +135,18 @@ pub async fn analyze(
     text(&response).await
 }
 
-/// Fetches a sample file from the bundle's `data/` directory as a `File`.
+/// A bundled sample as a `File`: inline in the single-file build, else
+/// fetched from the bundle's `data/` directory.
 pub async fn sample(name: &str) -> Result<File, String> {
+    let blob: JsValue = match crate::host::inline_sample(name).await {
+        Some(blob) => blob?.into(),
+        None => fetch_sample(name).await?,
+    };
+    let parts = js_sys::Array::of1(&blob);
+    File::new_with_blob_sequence(&parts, name).map_err(|_| "could not make a File".to_string())
+}
+
+async fn fetch_sample(name: &str) -> Result<JsValue, String> {
     let init = RequestInit::new();
     let response = fetch(&format!("data/{name}"), &init)
         .await
@@ -148,9 +158,7 @@ pub async fn sample(name: &str) -> Result<File, String> {
             response.status_text()
         ));
     }
-    let blob = JsFuture::from(response.blob().map_err(|_| "no blob".to_string())?)
+    JsFuture::from(response.blob().map_err(|_| "no blob".to_string())?)
         .await
-        .map_err(|_| format!("could not read the sample {name}"))?;
-    let parts = js_sys::Array::of1(&blob);
-    File::new_with_blob_sequence(&parts, name).map_err(|_| "could not make a File".to_string())
+        .map_err(|_| format!("could not read the sample {name}"))
 }

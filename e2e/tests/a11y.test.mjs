@@ -74,6 +74,16 @@ test('in-browser pages: upload, settings error, refused file, results', async ()
   const found = [];
   found.push(...await axe(page, 'upload page'));
 
+  // The update prompt, as app/host-web.js raises it when a new version waits
+  // (offline.test.mjs shows the real one); and the footer's single-file link.
+  await page.evaluate(() => {
+    globalThis.signaltrace.updateReady = true;
+    window.dispatchEvent(new Event('signaltrace-update'));
+  });
+  await page.waitForSelector('[data-testid="update-ready"]');
+  await page.waitForSelector('[data-testid="single-file-link"]');
+  found.push(...await axe(page, 'upload page with the update prompt and the footer link'));
+
   await page.fill('#set-deny', '150');
   await page.waitForSelector('[data-testid="settings-error"]');
   found.push(...await axe(page, 'settings with a range error'));

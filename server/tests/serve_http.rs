@@ -322,6 +322,25 @@ fn app_bundle_is_served_with_spa_fallback_cache_headers_and_compression() {
 }
 
 #[test]
+fn the_single_file_build_is_a_download() {
+    let tmp = bundle_dir("single");
+    let dir = tmp.path();
+    let single = "<!doctype html><title>signaltrace</title><script type=\"module\">1</script>";
+    std::fs::write(dir.join("signaltrace.html"), single).unwrap();
+    let server = Server::start(&["--static-dir", dir.to_str().unwrap()]);
+    let r = server.get("/signaltrace.html");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, single.as_bytes());
+    assert_eq!(
+        r.header("content-disposition"),
+        Some("attachment; filename=\"signaltrace.html\"")
+    );
+    assert_eq!(r.header("cache-control"), Some("no-cache"));
+    // Only that file: the app itself still renders.
+    assert_eq!(server.get("/").header("content-disposition"), None);
+}
+
+#[test]
 fn every_response_carries_the_security_headers() {
     let tmp = bundle_dir("headers");
     let dir = tmp.path();

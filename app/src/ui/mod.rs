@@ -7,12 +7,14 @@ mod login;
 mod progress;
 mod results;
 pub mod state;
+mod update;
 mod upload;
 
 use yew::prelude::*;
 
 use crate::controller::{use_controller, Controller};
 use crate::flow::Page;
+use crate::host;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -29,11 +31,30 @@ pub fn app() -> Html {
                 </div>
                 <div class="topbar-right">{ mode_pill(&ctl) }{ account(&ctl) }</div>
             </header>
-            <main class="content" id="main">{ page(&ctl) }</main>
+            <main class="content" id="main"><update::UpdateBanner />{ page(&ctl) }</main>
             <footer class="footer">
                 {format!("signaltrace {} · rule-based + Isolation Forest detection", detector::VERSION)}
+                { footer_build() }
             </footer>
         </>
+    }
+}
+
+/// The single file's download (served beside index.html), or, in the
+/// single file, which build this is.
+fn footer_build() -> Html {
+    if host::offers_single_file() {
+        html! {
+            <>
+                {" · "}
+                <a href="signaltrace.html" download="signaltrace.html" data-testid="single-file-link">
+                    {"Download signaltrace.html"}
+                </a>
+                {" — one file that works offline, opened from disk"}
+            </>
+        }
+    } else {
+        html! { <span data-testid="single-file-build">{" · single-file build, works offline"}</span> }
     }
 }
 
@@ -45,6 +66,7 @@ fn page(ctl: &Controller) -> Html {
             <upload::UploadPage
                 settings={ctl.settings().clone()}
                 server_mode={f.server_mode}
+                offers_server={host::offers_server()}
                 signed_in={ctl.session().is_some()}
                 error={f.error.clone()}
                 has_results={f.has_results}
@@ -99,7 +121,7 @@ fn account(ctl: &Controller) -> Html {
                         onclick={ctl.on(|c, _: MouseEvent| c.sign_out())}>{"Sign out"}</button>
             </div>
         },
-        None if ctl.flow().page != Page::Login => html! {
+        None if ctl.flow().page != Page::Login && host::offers_server() => html! {
             <button class="btn btn-ghost"
                     onclick={ctl.on(|c, _: MouseEvent| c.show(Page::Login))}>{"Server sign-in"}</button>
         },

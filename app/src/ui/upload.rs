@@ -16,6 +16,8 @@ use crate::ui::state::sample_description;
 pub struct UploadProps {
     pub settings: Settings,
     pub server_mode: bool,
+    /// False in the single-file build: no server, so no switch.
+    pub offers_server: bool,
     pub signed_in: bool,
     pub error: Option<String>,
     pub has_results: bool,
@@ -148,7 +150,9 @@ pub fn upload_page(p: &UploadProps) -> Html {
                     data-testid="folder-input"
                     onchange={on_folder}
                 />
-                { engine_row(p.server_mode, p.signed_in, &p.on_server_mode) }
+                if p.offers_server {
+                    { engine_row(p.server_mode, p.signed_in, &p.on_server_mode) }
+                }
                 if p.has_results {
                     <button class="btn btn-ghost" onclick={p.on_show_results.reform(|_| ())}>{"← Back to the last results"}</button>
                 }

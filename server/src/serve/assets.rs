@@ -26,6 +26,11 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// For everything else (index.html above all): revalidate every time.
 const REVALIDATE: &str = "no-cache";
 
+/// The single-file build (scripts/single-file.mjs): offered as a download,
+/// never rendered under this server's CSP, which does not allow its inline
+/// script; saved to disk, it opens from `file://` under its own CSP.
+const SINGLE_FILE: &str = "/signaltrace.html";
+
 /// The page shown at `/` when the app bundle has not been built.
 const NOT_BUILT_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>signaltrace</title></head>
@@ -115,6 +120,7 @@ impl Bundle {
             .route("/index.html", axum::routing::get(index_route))
             .fallback_service(files)
             .layer(middleware::from_fn(cache_control))
+            .layer(middleware::from_fn(single_file_download))
     }
 }
 
@@ -159,6 +165,19 @@ async fn cache_control(req: Request, next: Next) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Sends `/signaltrace.html` as an attachment, so a browser saves it.
+async fn single_file_download(req: Request, next: Next) -> Response {
+    let single = req.uri().path() == SINGLE_FILE;
+    let mut response = next.run(req).await;
+    if single && response.status() == StatusCode::OK {
+        response.headers_mut().insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"signaltrace.html\""),
+        );
+    }
     response
 }
 
