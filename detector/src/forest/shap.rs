@@ -221,9 +221,9 @@ impl IsolationForest {
     /// Exact TreeSHAP of `row`'s mean path length h̄(x) (the mean of the
     /// trees' values) and the same values in score units:
     /// scoreᵢ = φᵢ · (s(x) − s₀) / (h̄(x) − h̄₀), with s(x) = [`Self::score`],
-    /// so that Σ scoreᵢ = s(x) − s₀. The factor is computed as
-    /// s₀ · expm1(−ln 2 · Δ / c(ψ)) / Δ, Δ = h̄(x) − h̄₀, and is the
-    /// derivative −ln 2 · s₀ / c(ψ) when Δ = 0.
+    /// so that Σ scoreᵢ = s(x) − s₀: the score difference shared in
+    /// proportion to the SHAP values. When |h̄(x) − h̄₀| < 10⁻⁶ · c(ψ) the
+    /// factor is the derivative −ln 2 · s₀ / c(ψ) (the secant would cancel).
     pub fn attribution(&self, row: &Row) -> Attribution {
         let mut path = [0.0; DIMS];
         let mut expected_sum = 0.0;
@@ -240,14 +240,17 @@ impl IsolationForest {
         }
         let expected_path = expected_sum / trees;
         let expected_score = self.score_of_path_sum(expected_sum);
-        let delta = self.path_length_sum(row) / trees - expected_path;
+        let depths = self.path_length_sum(row);
+        let delta = depths / trees - expected_path;
         let c = average_path_length(self.sample_size);
         let slope = if c == 0.0 {
             0.0
-        } else if delta == 0.0 {
+        } else if delta.abs() < 1e-6 * c {
+            // s(x) − s₀ would cancel: the derivative at h̄₀ instead, within
+            // 1e-6 relative of the secant here.
             -core::f64::consts::LN_2 / c * expected_score
         } else {
-            expected_score * libm::expm1(-core::f64::consts::LN_2 * delta / c) / delta
+            (self.score_of_path_sum(depths) - expected_score) / delta
         };
         Attribution {
             path,
