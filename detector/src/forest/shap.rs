@@ -380,6 +380,72 @@ mod tests {
         assert!(checked > 800, "{checked}");
     }
 
+    /// scikit-learn's trees and shap.TreeExplainer's values for them
+    /// (`scripts/shap-fixture.py`): the same numbers from this TreeSHAP.
+    #[test]
+    fn tree_shap_matches_shap_tree_explainer_on_sklearn_trees() {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("testdata/sklearn_shap.json")).unwrap();
+        let ints = |v: &serde_json::Value| -> Vec<i64> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_i64().unwrap())
+                .collect()
+        };
+        let floats = |v: &serde_json::Value| -> Vec<f64> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        };
+        let trees: Vec<Tree> = fixture["trees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let (left, right) = (ints(&t["left"]), ints(&t["right"]));
+                let (feature, samples) = (ints(&t["feature"]), ints(&t["samples"]));
+                let threshold = floats(&t["threshold"]);
+                let nodes = (0..left.len())
+                    .map(|i| match left[i] {
+                        -1 => Node::Leaf {
+                            size: samples[i] as usize,
+                        },
+                        l => Node::Split {
+                            feature: feature[i] as usize,
+                            threshold: threshold[i],
+                            left: l as usize,
+                            right: right[i] as usize,
+                            cover: samples[i] as usize,
+                        },
+                    })
+                    .collect();
+                Tree { nodes }
+            })
+            .collect();
+        let n = trees.len() as f64;
+        let forest = IsolationForest {
+            trees,
+            sample_size: fixture["sample_size"].as_u64().unwrap() as usize,
+        };
+        let rows = fixture["rows"].as_array().unwrap();
+        let expected = fixture["shap_values"].as_array().unwrap();
+        for (row, theirs) in rows.iter().zip(expected) {
+            let values = floats(row);
+            let row: Row = core::array::from_fn(|f| values[f] as f32);
+            let a = forest.attribution(&row);
+            assert!((a.expected_path - fixture["expected_value"].as_f64().unwrap()).abs() < 1e-9);
+            for (ours, theirs) in a.path.iter().zip(floats(theirs)) {
+                assert!((ours - theirs).abs() < 1e-9, "{ours} vs {theirs}");
+            }
+            let sum: f64 = a.path.iter().sum();
+            let h = forest.path_length_sum(&row) / n;
+            assert!((sum - (h - a.expected_path)).abs() < 1e-9);
+        }
+    }
+
     #[test]
     fn forest_values_sum_to_score_minus_expected_score() {
         let mut rng = ChaCha20Rng::seed_from_u64(5);
