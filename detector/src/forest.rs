@@ -12,6 +12,11 @@
 //!
 //! Randomness is ChaCha20 seeded from the config; arithmetic uses `libm`, so
 //! native and wasm builds give the same bits.
+//!
+//! [`IsolationForest::attribution`] explains one row's score with exact
+//! TreeSHAP values of its path length (submodule `shap`).
+
+mod shap;
 
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -47,10 +52,28 @@ enum Node {
         threshold: f64,
         left: usize,
         right: usize,
+        /// Sample rows that reached this node (TreeSHAP's node cover).
+        cover: usize,
     },
     Leaf {
         size: usize,
     },
+}
+
+impl Node {
+    /// Sample rows that reached this node.
+    fn cover(&self) -> usize {
+        match *self {
+            Node::Split { cover, .. } => cover,
+            Node::Leaf { size } => size,
+        }
+    }
+}
+
+/// Path length credited at a leaf of `size` rows at `depth`, in the
+/// arithmetic order of [`IsolationForest::score`]: depth + c(size).
+fn leaf_path_length(depth: usize, size: usize) -> f64 {
+    (depth + 1) as f64 + average_path_length(size) - 1.0
 }
 
 #[derive(Debug, Clone)]
@@ -63,13 +86,6 @@ struct Tree {
 pub struct IsolationForest {
     trees: Vec<Tree>,
     sample_size: usize,
-}
-
-/// One row's score and, per feature, how many splits on its paths used it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Scored {
-    pub score: f64,
-    pub split_counts: [u32; DIMS],
 }
 
 /// Uniform integer in [0, n) without modulo bias.
@@ -126,10 +142,9 @@ impl IsolationForest {
         self.sample_size
     }
 
-    /// Isolation score of `row` in (0, 1], sklearn's arithmetic order.
-    pub fn score(&self, row: &Row) -> Scored {
+    /// Sum over the trees of `row`'s path length.
+    fn path_length_sum(&self, row: &Row) -> f64 {
         let mut depths = 0.0f64;
-        let mut split_counts = [0u32; DIMS];
         for tree in &self.trees {
             let mut at = 0usize;
             let mut depth = 0usize;
@@ -140,8 +155,8 @@ impl IsolationForest {
                         threshold,
                         left,
                         right,
+                        ..
                     } => {
-                        split_counts[feature] += 1;
                         at = if f64::from(row[feature]) <= threshold {
                             left
                         } else {
@@ -150,21 +165,27 @@ impl IsolationForest {
                         depth += 1;
                     }
                     Node::Leaf { size } => {
-                        depths += (depth + 1) as f64 + average_path_length(size) - 1.0;
+                        depths += leaf_path_length(depth, size);
                         break;
                     }
                 }
             }
         }
+        depths
+    }
+
+    /// Isolation score of `row` in (0, 1], sklearn's arithmetic order.
+    pub fn score(&self, row: &Row) -> f64 {
+        self.score_of_path_sum(self.path_length_sum(row))
+    }
+
+    /// 2^(−(sum / trees) / c(sample size)), computed as sklearn does.
+    fn score_of_path_sum(&self, depths: f64) -> f64 {
         let denominator = self.trees.len() as f64 * average_path_length(self.sample_size);
-        let score = if denominator != 0.0 {
+        if denominator != 0.0 {
             libm::pow(2.0, -(depths / denominator))
         } else {
             libm::pow(2.0, -1.0)
-        };
-        Scored {
-            score,
-            split_counts,
         }
     }
 }
@@ -226,6 +247,7 @@ fn grow(
         threshold,
         left,
         right,
+        cover: idx.len(),
     };
     me
 }
@@ -263,7 +285,7 @@ pub fn contamination_outliers(scores: &[f64], contamination: f64) -> (Vec<bool>,
 }
 
 /// What the forest made of a population.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) enum PopulationScores {
     /// Fewer rows than `forest.min_entities`: not run.
     TooFew,
@@ -272,14 +294,15 @@ pub(crate) enum PopulationScores {
     /// Scored every row.
     Ran {
         /// Per row, in the rows' order.
-        scores: Vec<Scored>,
+        scores: Vec<f64>,
         /// Per row: within the contamination share *and* at or above
         /// `forest.score_threshold`.
         outliers: Vec<bool>,
         /// The isolation score the contamination share starts above.
         contamination_threshold: f64,
-        /// Rows per tree actually used.
-        sample_size: usize,
+        /// The fitted forest, to explain rows with
+        /// [`IsolationForest::attribution`].
+        forest: IsolationForest,
     },
 }
 
@@ -293,19 +316,18 @@ pub(crate) fn score_population(rows: &[Row], fc: &ForestConfig) -> PopulationSco
         return PopulationScores::Identical;
     }
     let forest = IsolationForest::fit(rows, fc.trees, fc.sample_size, fc.seed);
-    let scores: Vec<Scored> = rows.iter().map(|r| forest.score(r)).collect();
-    let values: Vec<f64> = scores.iter().map(|r| r.score).collect();
-    let (within, contamination_threshold) = contamination_outliers(&values, fc.contamination);
+    let scores: Vec<f64> = rows.iter().map(|r| forest.score(r)).collect();
+    let (within, contamination_threshold) = contamination_outliers(&scores, fc.contamination);
     let outliers = scores
         .iter()
         .zip(within)
-        .map(|(r, w)| w && r.score >= fc.score_threshold)
+        .map(|(s, w)| w && *s >= fc.score_threshold)
         .collect();
     PopulationScores::Ran {
         scores,
         outliers,
         contamination_threshold,
-        sample_size: forest.sample_size(),
+        forest,
     }
 }
 
@@ -351,7 +373,7 @@ mod tests {
     fn obvious_outlier_scores_highest_and_above_0_6() {
         let rows = population();
         let forest = IsolationForest::fit(&rows, 100, 256, 42);
-        let scores: Vec<f64> = rows.iter().map(|r| forest.score(r).score).collect();
+        let scores: Vec<f64> = rows.iter().map(|r| forest.score(r)).collect();
         let outlier = *scores.last().unwrap();
         assert!(outlier > 0.6, "{outlier}");
         assert!(scores[..60].iter().all(|s| *s < outlier));
@@ -368,9 +390,9 @@ mod tests {
         let a = IsolationForest::fit(&rows, 100, 256, 42);
         let b = IsolationForest::fit(&rows, 100, 256, 42);
         let c = IsolationForest::fit(&rows, 100, 256, 7);
-        let sa: Vec<f64> = rows.iter().map(|r| a.score(r).score).collect();
-        let sb: Vec<f64> = rows.iter().map(|r| b.score(r).score).collect();
-        let sc: Vec<f64> = rows.iter().map(|r| c.score(r).score).collect();
+        let sa: Vec<f64> = rows.iter().map(|r| a.score(r)).collect();
+        let sb: Vec<f64> = rows.iter().map(|r| b.score(r)).collect();
+        let sc: Vec<f64> = rows.iter().map(|r| c.score(r)).collect();
         assert_eq!(sa, sb);
         assert_ne!(sa, sc);
     }
@@ -380,7 +402,7 @@ mod tests {
         // Every node is a leaf of size n: path = c(n) exactly, score = 2^-1.
         let rows = vec![[1.0f32; DIMS]; 30];
         let f = IsolationForest::fit(&rows, 10, 256, 1);
-        assert_eq!(f.score(&rows[0]).score, 0.5);
+        assert_eq!(f.score(&rows[0]), 0.5);
     }
 
     #[test]

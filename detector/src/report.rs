@@ -188,12 +188,21 @@ pub struct FeatureContext {
     pub fired: bool,
 }
 
-/// One feature's share of the splits on an entity's isolating paths.
+/// One feature's part in an entity's isolation score: its exact TreeSHAP
+/// value (Lundberg et al. 2020, path-dependent, as `shap.TreeExplainer`
+/// computes for scikit-learn's `IsolationForest`) of the forest's mean path
+/// length, in score units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FeatureContribution {
     pub feature: String,
+    /// |score_contribution| / Σ |score_contribution| over the features (sum
+    /// to 1); 0.2 each when every contribution is 0.
     pub share: f64,
+    /// Signed, in isolation-score units: positive raises the score (a
+    /// shorter isolating path). The five sum to the isolation score minus
+    /// the score of the forest's expected path length.
+    pub score_contribution: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -216,8 +225,8 @@ pub struct Anomaly {
     pub last_seen: String,
     pub request_count: u64,
     pub peak_window_start: String,
-    /// Features ordered by their share of the splits isolating this entity;
-    /// empty when statistics were skipped.
+    /// Every feature's contribution to `isolation_score`, largest share
+    /// first (ties in feature order); empty when statistics were skipped.
     pub feature_contributions: Vec<FeatureContribution>,
     /// Each feature against the population, in `FEATURE_NAMES` order.
     pub feature_context: Vec<FeatureContext>,

@@ -76,7 +76,7 @@ pub(crate) fn explanation(x: &ExplanationInput<'_>) -> String {
                 .contributions
                 .iter()
                 .take(2)
-                .filter(|c| c.share > 0.0)
+                .filter(|c| c.score_contribution > 0.0)
                 .map(|c| format!("{} ({})", c.feature, percent(c.share)))
                 .collect();
             let driven = if drivers.is_empty() {

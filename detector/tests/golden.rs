@@ -14,6 +14,13 @@
 //! complete report with those fields cut out hashed to the previous
 //! `SHA256SUMS`, each `<case>.json` minus them parsed equal to the previous
 //! one (numbers compared as written), and every `<case>.txt` was unchanged.
+//!
+//! Regenerated for issue 11 (TreeSHAP attribution), which changed only
+//! `anomalies[].feature_contributions` and the explanation's "isolated
+//! mostly by …" clause that quotes them: the complete report of every case
+//! from the binary before and after, each with `feature_contributions`
+//! removed and that clause cut from `explanation`, parsed equal, and every
+//! `<case>.json` and `<case>.txt` did too against the previous ones.
 
 use std::path::{Path, PathBuf};
 

@@ -64,22 +64,29 @@ impl Spread {
     }
 }
 
-/// Each feature's share of the splits on the entity's isolating paths,
-/// largest first; empty when the forest did not run.
+/// Each feature's TreeSHAP contribution to the entity's isolation score
+/// (signed, score units) and its share of their absolute sum, largest share
+/// first, ties in feature order; equal shares when every contribution is 0;
+/// empty when the forest did not run.
 fn contributions(s: &Assessment) -> Vec<FeatureContribution> {
-    let total: u32 = s.split_counts.iter().sum();
-    let mut contributions: Vec<FeatureContribution> = if total == 0 {
-        Vec::new()
-    } else {
-        FEATURE_NAMES
-            .iter()
-            .zip(s.split_counts)
-            .map(|(name, c)| FeatureContribution {
-                feature: (*name).to_string(),
-                share: f64::from(c) / f64::from(total),
-            })
-            .collect()
+    let Some(values) = s.score.and(s.attribution) else {
+        return Vec::new();
     };
+    let total: f64 = values.iter().map(|v| v.abs()).sum();
+    let mut contributions: Vec<FeatureContribution> = FEATURE_NAMES
+        .iter()
+        .zip(values)
+        .map(|(name, v)| FeatureContribution {
+            feature: (*name).to_string(),
+            share: if total > 0.0 {
+                v.abs() / total
+            } else {
+                1.0 / values.len() as f64
+            },
+            score_contribution: v,
+        })
+        .collect();
+    // Stable: equal shares keep FEATURE_NAMES order.
     contributions.sort_by(|a, b| b.share.total_cmp(&a.share));
     contributions
 }

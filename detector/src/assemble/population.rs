@@ -23,7 +23,9 @@ pub(crate) struct Assessment {
     pub events: u64,
     pub rules: Vec<Rule>,
     pub score: Option<f64>,
-    pub split_counts: [u32; 5],
+    /// Per feature, its signed TreeSHAP contribution to `score` (score
+    /// units); only for entities the rules or the forest flag.
+    pub attribution: Option<[f64; 5]>,
     pub outlier: bool,
     pub allowlisted: bool,
     pub severity: Option<Severity>,
@@ -48,7 +50,7 @@ pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Ass
                 events: acc.events,
                 rules,
                 score: None,
-                split_counts: [0; 5],
+                attribution: None,
                 outlier: false,
                 allowlisted: false,
                 severity: None,
@@ -60,7 +62,9 @@ pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Ass
 
 /// Stage 2: the Isolation Forest over the population (see
 /// [`forest::score_population`]); records each entity's score and outlier
-/// flag and returns the report's `statistics`.
+/// flag, explains the score of every entity a rule or the forest flags
+/// (only those: the rest need no attribution), and returns the report's
+/// `statistics`.
 pub(crate) fn run_forest(
     population: &mut [Assessment],
     fc: &ForestConfig,
@@ -100,15 +104,19 @@ pub(crate) fn run_forest(
             scores,
             outliers,
             contamination_threshold,
-            sample_size,
+            forest,
         } => {
-            for ((s, r), outlier) in population.iter_mut().zip(scores).zip(outliers) {
-                s.score = Some(r.score);
-                s.split_counts = r.split_counts;
+            for (((s, row), score), outlier) in
+                population.iter_mut().zip(&rows).zip(scores).zip(outliers)
+            {
+                s.score = Some(score);
                 s.outlier = outlier;
+                if outlier || !s.rules.is_empty() {
+                    s.attribution = Some(forest.attribution(row).score);
+                }
             }
             statistics.status = StatisticsStatus::Ran;
-            statistics.sample_size = sample_size;
+            statistics.sample_size = forest.sample_size();
             statistics.contamination_threshold = Some(contamination_threshold);
             statistics.outliers = population.iter().filter(|s| s.outlier).count() as u64;
         }
