@@ -30,11 +30,13 @@ fn ecs_config() -> Config {
     c
 }
 
-/// The report as JSON without its config echo (which differs by design).
+/// The report as JSON without its config echo and its inputs (whose sizes
+/// differ by design: an ECS line is longer).
 fn body(report: &detector::Report) -> serde_json::Value {
     let mut v: serde_json::Value =
         serde_json::from_str(&detector::export::json(report, false)).unwrap();
     v.as_object_mut().unwrap().remove("config");
+    v.as_object_mut().unwrap().remove("inputs");
     v
 }
 

@@ -14,6 +14,17 @@
 //! complete report with those fields cut out hashed to the previous
 //! `SHA256SUMS`, each `<case>.json` minus them parsed equal to the previous
 //! one (numbers compared as written), and every `<case>.txt` was unchanged.
+//!
+//! Regenerated for issue 11 (evidence, typical values, support, texts):
+//! with the new fields removed (`population_ranges`, `events_by_hour`,
+//! `anomalies[].evidence`, `feature_context[].population_p10`/
+//! `population_p90`/`percentile`, `logs[].evidence`,
+//! `config.rules.min_events`) and the rewritten explanations set aside, every
+//! case's `--logs none` and complete report parsed equal to the previous
+//! CLI's, the summaries were unchanged, and `robust_z` changed only where its
+//! new scale floor engaged (27 feature values, e.g. `insider_sample`
+//! mallory.chen `requests_per_minute_peak` +31.9 → +1.0). The `<case>.txt`
+//! views changed in the explanations, the evidence lines and "events".
 
 use std::path::{Path, PathBuf};
 
