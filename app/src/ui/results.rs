@@ -134,11 +134,11 @@ fn summary(p: &SectionProps) -> Html {
     };
     let stats = match r.statistics.status {
         StatisticsStatus::Ran => format!(
-            "Isolation Forest: {} trees, {} {} per tree, {} outlier(s) above score {:.2}.",
+            "Isolation Forest: {} trees, {} {} per tree, {} above score {:.2}.",
             r.statistics.trees,
             r.statistics.sample_size,
-            entity_plural(r),
-            r.statistics.outliers,
+            detector::vocab::entity_noun(r.entity_field, r.statistics.sample_size as u64),
+            format::counted(r.statistics.outliers, "outlier", "outliers"),
             r.statistics
                 .contamination_threshold
                 .unwrap_or(0.0)
@@ -380,7 +380,7 @@ fn anomaly_card(r: &Report, a: &Anomaly) -> Html {
             </div>
             <p class="explanation" data-testid="explanation">{ a.explanation.clone() }</p>
             <footer class="card-foot muted">
-                { format!("{} requests · {} → {}", format::thousands(a.request_count), format::timestamp(&a.first_seen), format::clock(&a.last_seen)) }
+                { format!("{} · {} → {}", format::counted(a.request_count, "event", "events"), format::timestamp(&a.first_seen), format::clock(&a.last_seen)) }
                 if let Some(s) = a.isolation_score {
                     { format!(" · isolation score {s:.3}") }
                 }
