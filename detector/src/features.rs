@@ -9,7 +9,6 @@
 //! memory is bounded by the entity's distinct hosts and 24 hour counters.
 
 use std::cmp::Reverse;
-use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -74,7 +73,7 @@ pub struct LargeEvent {
     /// Which input (0-based) and line (from 1) the event came from.
     pub input: u32,
     pub line: u64,
-    pub host: Arc<str>,
+    pub host: Box<str>,
 }
 
 /// Largest first; equal sizes in input and line order: a total order, so
@@ -112,12 +111,15 @@ pub struct EntityAccumulator {
     pub bytes: u64,
     pub off_hours: u64,
     /// Per destination host: requests, denials, bytes.
-    pub hosts: FxHashMap<Arc<str>, HostTally>,
+    pub hosts: FxHashMap<Box<str>, HostTally>,
     /// Events per local hour of day (saturating at 2^32 − 1).
     pub hours: [u32; 24],
     /// The largest events with bytes > 0, largest first, at most
     /// [`LARGEST_EVENTS`].
     pub largest: Vec<LargeEvent>,
+    /// Once `largest` is full, the size of its last event: an event
+    /// smaller than this cannot enter, decided without touching `largest`.
+    large_floor: u64,
     /// Every event time, unsorted until [`EntityAccumulator::features`].
     pub times: Vec<Nanos>,
     pub first_seen: Nanos,
@@ -147,23 +149,32 @@ impl EntityAccumulator {
         self.denied += u64::from(denied);
         self.bytes = self.bytes.saturating_add(bytes);
         self.off_hours += u64::from(off_hours);
-        let tally = match self.hosts.get_mut(host) {
-            Some(t) => t,
-            None => self.hosts.entry(Arc::from(host)).or_default(),
-        };
-        tally.requests += 1;
-        tally.denied += u64::from(denied);
-        tally.bytes = tally.bytes.saturating_add(bytes);
+        match self.hosts.get_mut(host) {
+            Some(t) => {
+                t.requests += 1;
+                t.denied += u64::from(denied);
+                t.bytes = t.bytes.saturating_add(bytes);
+            }
+            None => {
+                let first = HostTally {
+                    requests: 1,
+                    denied: u64::from(denied),
+                    bytes,
+                };
+                self.hosts.insert(host.into(), first);
+            }
+        }
         if let Some(h) = self.hours.get_mut(usize::from(hour)) {
             *h = h.saturating_add(1);
         }
-        if bytes > 0 {
+        if bytes > 0 && bytes >= self.large_floor {
             self.offer_large(bytes, time, input, line, host);
         }
         self.times.push(time);
     }
 
     /// Keeps the event if it is among the [`LARGEST_EVENTS`] largest so far.
+    #[inline(never)]
     fn offer_large(&mut self, bytes: u64, time: Nanos, input: u32, line: u64, host: &str) {
         let new = rank(bytes, input, line);
         if self.largest.len() >= LARGEST_EVENTS
@@ -171,19 +182,24 @@ impl EntityAccumulator {
         {
             return;
         }
-        let Some((host, _)) = self.hosts.get_key_value(host) else {
-            return;
-        };
         let event = LargeEvent {
             bytes,
             time,
             input,
             line,
-            host: Arc::clone(host),
+            host: host.into(),
         };
         let at = self.largest.partition_point(|l| l.rank() < new);
         self.largest.insert(at, event);
         self.largest.truncate(LARGEST_EVENTS);
+        self.update_floor();
+    }
+
+    fn update_floor(&mut self) {
+        self.large_floor = match self.largest.get(LARGEST_EVENTS - 1) {
+            Some(last) => last.bytes,
+            None => 0,
+        };
     }
 
     /// Folds `other` into `self`; the result is independent of which half
@@ -218,6 +234,7 @@ impl EntityAccumulator {
         self.largest.extend(other.largest);
         self.largest.sort_unstable_by_key(LargeEvent::rank);
         self.largest.truncate(LARGEST_EVENTS);
+        self.update_floor();
         self.times.extend(other.times);
     }
 

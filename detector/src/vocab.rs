@@ -128,13 +128,8 @@ pub fn feature_value(index: usize, v: f64) -> String {
 
 /// A range of a feature's values with the unit once: "8–12", "0–10%",
 /// "1.2–15.0 MB"; one value when both ends read the same ("1", "0%").
-/// Sizes below 0.1 MB are written in their own unit ("1.0 KB–2.3 MB"), not
-/// as "0.0 MB".
+/// A size that would read "0.0 MB" reads "<0.1" ("<0.1–2.3 MB").
 pub fn feature_range(index: usize, lo: f64, hi: f64) -> String {
-    if FEATURE_UNITS.get(index) == Some(&Unit::Megabytes) && lo.min(hi) < 50_000.0 {
-        let (a, b) = (byte_size(lo), byte_size(hi));
-        return if a == b { a } else { format!("{a}–{b}") };
-    }
     let (a, unit) = number_and_unit(index, lo);
     let (b, _) = number_and_unit(index, hi);
     if a == b {
@@ -148,9 +143,11 @@ pub fn feature_range(index: usize, lo: f64, hi: f64) -> String {
 fn number_and_unit(index: usize, v: f64) -> (String, &'static str) {
     match FEATURE_UNITS.get(index) {
         Some(Unit::Share) => {
-            let p = percent(v);
-            (p[..p.len() - 1].to_string(), "%")
+            let mut p = percent(v);
+            p.pop();
+            (p, "%")
         }
+        Some(Unit::Megabytes) if v > 0.0 && v < 50_000.0 => ("<0.1".to_string(), " MB"),
         Some(Unit::Megabytes) => (format!("{:.1}", v / 1e6), " MB"),
         Some(Unit::Count) => (plain(v), ""),
         None => (v.to_string(), ""),
@@ -256,8 +253,9 @@ mod tests {
         assert_eq!(feature_range(1, 0.0, 0.1), "0–10%");
         assert_eq!(feature_range(2, 1.2e6, 15e6), "1.2–15.0 MB");
         assert_eq!(feature_range(0, 1.0, 1.0), "1");
-        assert_eq!(feature_range(2, 1000.0, 1000.0), "1.0 KB");
-        assert_eq!(feature_range(2, 1000.0, 2.3e6), "1.0 KB–2.3 MB");
+        assert_eq!(feature_range(2, 1000.0, 1000.0), "<0.1 MB");
+        assert_eq!(feature_range(2, 1000.0, 2.3e6), "<0.1–2.3 MB");
+        assert_eq!(feature_range(2, 0.0, 0.0), "0.0 MB");
         assert_eq!(
             feature_against_range(3, 22.0, 8.0, 12.0),
             "unusually many distinct hosts (22, typical 8–12)"

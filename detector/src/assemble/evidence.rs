@@ -16,21 +16,26 @@ use crate::time::{format_rfc3339, Nanos, NANOS_PER_MINUTE};
 use super::population::Assessment;
 
 /// The [`EVIDENCE_TOP`] hosts with the largest non-zero `key`, largest
-/// first, ties by host name.
-fn top_hosts(d: &EntityAccumulator, key: impl Fn(&HostTally) -> u64) -> Vec<(String, u64)> {
-    let mut v: Vec<(&str, u64)> = d
-        .hosts
-        .iter()
-        .map(|(h, t)| (&**h, key(t)))
-        .filter(|x| x.1 > 0)
-        .collect();
-    let order = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then(a.0.cmp(b.0));
-    if v.len() > EVIDENCE_TOP {
-        v.select_nth_unstable_by(EVIDENCE_TOP - 1, order);
-        v.truncate(EVIDENCE_TOP);
+/// first, ties by host name. A linear pass with a short insertion list (no
+/// sort: each sort instantiation costs the .wasm kilobytes).
+fn top_hosts(d: &EntityAccumulator, key: fn(&HostTally) -> u64) -> Vec<(String, u64)> {
+    let mut top: Vec<(&str, u64)> = Vec::with_capacity(EVIDENCE_TOP + 1);
+    for (host, tally) in &d.hosts {
+        let n = key(tally);
+        let host: &str = host;
+        if n == 0 {
+            continue;
+        }
+        let at = top
+            .iter()
+            .position(|&(h, m)| n > m || (n == m && host < h))
+            .unwrap_or(top.len());
+        if at < EVIDENCE_TOP {
+            top.insert(at, (host, n));
+            top.truncate(EVIDENCE_TOP);
+        }
     }
-    v.sort_unstable_by(order);
-    v.into_iter().map(|(h, n)| (h.to_string(), n)).collect()
+    top.into_iter().map(|(h, n)| (h.to_string(), n)).collect()
 }
 
 /// End of the busiest minute, [start, end).
