@@ -37,20 +37,14 @@ fn severity_badge(s: Severity) -> Html {
     html! { <span class={classes!("badge", severity_class(s))} data-severity={s.as_str()}>{ s.as_str() }</span> }
 }
 
+/// "client IPs", "users", "hosts": the detector's vocabulary.
 fn entity_plural(r: &Report) -> &'static str {
-    match r.entity_field {
-        detector::EntityField::Clientip => "client IPs",
-        detector::EntityField::User => "users",
-        detector::EntityField::Host => "hosts",
-    }
+    detector::vocab::entity_noun(r.entity_field, 2)
 }
 
+/// "Client IP", "User", "Host": the detector's vocabulary.
 fn entity_noun(r: &Report) -> &'static str {
-    match r.entity_field {
-        detector::EntityField::Clientip => "Client IP",
-        detector::EntityField::User => "User",
-        detector::EntityField::Host => "Host",
-    }
+    detector::vocab::entity_label(r.entity_field)
 }
 
 #[derive(Properties, PartialEq)]
