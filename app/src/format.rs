@@ -8,6 +8,9 @@
 /// `1234567` → `1,234,567`.
 pub use detector::vocab::thousands;
 
+/// A count with its noun, singular for 1: `1 event`, `2,020 events`.
+pub use detector::vocab::counted;
+
 /// Decimal byte sizes: `75_300_000` → `75.3 MB`.
 pub fn bytes(n: f64) -> String {
     detector::vocab::byte_size(n)

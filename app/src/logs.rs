@@ -71,6 +71,7 @@ mod tests {
             responsecode: Some(200),
             bytes: 1,
             is_anomalous: anomalous,
+            evidence: Vec::new(),
         }
     }
 

@@ -80,6 +80,8 @@ pub struct Settings {
     pub unique_hosts: u64,
     /// Percent, 0–100.
     pub off_hours_percent: f64,
+    /// Fewest events for the deny-rate and off-hours rules to fire.
+    pub min_events: u64,
     pub off_hours_start: u32,
     pub off_hours_end: u32,
     /// An IANA time zone (`Europe/Berlin`) whose daylight-saving rules move
@@ -104,6 +106,7 @@ impl Default for Settings {
             data_transfer_mb: c.rules.data_transfer_bytes as f64 / 1e6,
             unique_hosts: c.rules.unique_hosts,
             off_hours_percent: c.rules.off_hours_ratio * 100.0,
+            min_events: c.rules.min_events,
             off_hours_start: c.off_hours.start_hour,
             off_hours_end: c.off_hours.end_hour,
             timezone: UTC.to_owned(),
@@ -184,6 +187,7 @@ impl Settings {
                 data_transfer_bytes: (self.data_transfer_mb * 1e6).round() as u64,
                 unique_hosts: self.unique_hosts,
                 off_hours_ratio: self.off_hours_percent / 100.0,
+                min_events: self.min_events,
             },
             off_hours: OffHours {
                 start_hour: self.off_hours_start,

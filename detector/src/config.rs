@@ -96,6 +96,10 @@ pub struct RuleThresholds {
     pub unique_hosts: u64,
     /// `High Off-Hours Activity`: off_hours_request_ratio ≥ this (0–1).
     pub off_hours_ratio: f64,
+    /// The ratio rules (`High Deny Rate`, `High Off-Hours Activity`) fire
+    /// only for entities with at least this many events: one denied event
+    /// is a deny rate of 100%. 1 keeps the rules as first defined.
+    pub min_events: u64,
 }
 
 impl Default for RuleThresholds {
@@ -106,6 +110,7 @@ impl Default for RuleThresholds {
             data_transfer_bytes: 50_000_000,
             unique_hosts: 20,
             off_hours_ratio: 0.7,
+            min_events: 1,
         }
     }
 }
@@ -490,6 +495,7 @@ impl Config {
             "rules.off_hours_ratio",
             "a number from 0 to 1",
         )?;
+        check(r.min_events >= 1, "rules.min_events", "at least 1")?;
         let o = &self.off_hours;
         check(
             o.start_hour <= 23,

@@ -8,8 +8,10 @@ use std::fmt::Write as _;
 
 use crate::ingest::decompress::Compression;
 use crate::names::named;
-use crate::report::{Input, Report, StatisticsStatus};
-use crate::vocab::{entity_label, entity_noun, megabytes, percent, percent_fixed, thousands};
+use crate::report::{Anomaly, Input, Report, StatisticsStatus};
+use crate::vocab::{
+    byte_size, counted, entity_label, entity_noun, megabytes, percent, percent_fixed, thousands,
+};
 
 /// Which rendering of a report a front end writes (`--export`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,7 +50,7 @@ pub fn render(r: &Report, format: ExportFormat, pretty: bool) -> String {
 }
 
 /// Column names of [`anomalies_csv`], in order.
-pub const CSV_COLUMNS: [&str; 16] = [
+pub const CSV_COLUMNS: [&str; 17] = [
     "entity",
     "entity_field",
     "severity",
@@ -65,6 +67,7 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "first_seen",
     "last_seen",
     "explanation",
+    "top_features",
 ];
 
 /// One CSV field: quoted when needed (RFC 4180), and defused when a
@@ -83,6 +86,20 @@ fn field(value: &str) -> String {
     } else {
         defused
     }
+}
+
+/// The top attributed features as `feature_contributions` ranks them, with
+/// their shares: "unique_hosts_count=0.2410; deny_rate=0.1500" (at most
+/// three; empty when statistics were skipped).
+fn top_features(a: &Anomaly) -> String {
+    let top: Vec<String> = a
+        .feature_contributions
+        .iter()
+        .filter(|c| c.share > 0.0)
+        .take(3)
+        .map(|c| format!("{}={:.4}", c.feature, c.share))
+        .collect();
+    top.join("; ")
 }
 
 /// One row per anomaly, most severe first, with a header row.
@@ -111,6 +128,7 @@ pub fn anomalies_csv(r: &Report) -> String {
             a.first_seen.clone(),
             a.last_seen.clone(),
             field(&a.explanation),
+            field(&top_features(a)),
         ];
         out.push_str(&row.join(","));
         out.push_str("\r\n");
@@ -164,9 +182,9 @@ pub fn markdown(r: &Report) -> String {
     let _ = writeln!(m, "# signaltrace incident summary: {}\n", md(&name));
     let _ = writeln!(
         m,
-        "**Risk level: {}** — {} anomalous of {} {}.\n",
+        "**Risk level: {}** — {} of {} {} anomalous.\n",
         r.risk_level.as_str(),
-        r.anomaly_count,
+        thousands(r.anomaly_count),
         thousands(r.entity_count),
         entity_noun(r.entity_field, r.entity_count)
     );
@@ -261,15 +279,128 @@ fn markdown_anomalies(m: &mut String, r: &Report) {
     for a in &r.anomalies {
         let _ = writeln!(
             m,
-            "\n### {} {}\n\n{}\n\nActive {} → {}, {} requests.",
+            "\n### {} {}\n\n{}\n\nActive {} → {}, {}.\n\nEvidence:\n",
             a.severity.as_str(),
             md(&a.entity),
             md(&a.explanation),
             md(&a.first_seen),
             md(&a.last_seen),
-            thousands(a.request_count)
+            counted(a.request_count, "event", "events")
         );
+        for line in evidence_lines(r, a) {
+            let _ = writeln!(m, "- {}", md(&line));
+        }
     }
+}
+
+/// "host (12)" items of a top list.
+fn host_list<'a>(items: impl Iterator<Item = (&'a str, String)>) -> String {
+    let parts: Vec<String> = items.map(|(h, n)| format!("{h} ({n})")).collect();
+    parts.join(", ")
+}
+
+/// "01 h 12, 02 h 10, 03 h 8": the busiest hours of a profile, at most 5.
+fn busiest_hours(profile: &[u64]) -> String {
+    let mut hours: Vec<(usize, u64)> = profile
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|h| h.1 > 0)
+        .collect();
+    hours.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let parts: Vec<String> = hours
+        .iter()
+        .take(5)
+        .map(|(h, n)| format!("{h:02}:00 ({})", thousands(*n)))
+        .collect();
+    parts.join(", ")
+}
+
+/// The share of all events inside the off-hours window (whole local hours,
+/// so `events_by_hour` gives it exactly).
+fn population_off_hours_share(r: &Report) -> f64 {
+    let window = &r.config.off_hours;
+    let total: u64 = r.events_by_hour.iter().sum();
+    let off: u64 = r
+        .events_by_hour
+        .iter()
+        .enumerate()
+        .filter(|(h, _)| window.contains(*h as i64 * 3600))
+        .map(|(_, n)| n)
+        .sum();
+    off as f64 / total.max(1) as f64
+}
+
+/// An anomaly's evidence, one line per kind, in plain text (the text view
+/// and the Markdown summary share it).
+pub fn evidence_lines(r: &Report, a: &Anomaly) -> Vec<String> {
+    let e = &a.evidence;
+    let mut lines = Vec::new();
+    if let Some(b) = &e.burst {
+        lines.push(format!(
+            "Busiest minute: {} from {} to {}",
+            counted(b.count, "event", "events"),
+            b.start,
+            b.end
+        ));
+    }
+    if let Some(d) = &e.denials {
+        lines.push(format!(
+            "Denied: {} of {}; most denied: {}",
+            thousands(d.count),
+            counted(a.request_count, "event", "events"),
+            host_list(
+                d.top_hosts
+                    .iter()
+                    .map(|h| (h.host.as_str(), thousands(h.count)))
+            )
+        ));
+    }
+    if let Some(t) = &e.transfer {
+        let largest: Vec<String> = t
+            .largest_events
+            .iter()
+            .map(|x| {
+                let at = match r.inputs.len() {
+                    0 | 1 => format!("line {}", x.line),
+                    _ => format!("{} line {}", input_name(r, x.input), x.line),
+                };
+                format!(
+                    "{} to {} at {} ({at})",
+                    byte_size(x.bytes as f64),
+                    x.host,
+                    x.time
+                )
+            })
+            .collect();
+        lines.push(format!(
+            "Transferred: {}; by host: {}; largest events: {}",
+            byte_size(t.bytes as f64),
+            host_list(
+                t.top_hosts
+                    .iter()
+                    .map(|h| (h.host.as_str(), byte_size(h.bytes as f64)))
+            ),
+            largest.join("; ")
+        ));
+    }
+    let h = &e.hosts;
+    lines.push(format!(
+        "Hosts: {}; most requested: {}",
+        counted(h.count, "distinct host", "distinct hosts"),
+        host_list(h.top.iter().map(|x| (x.host.as_str(), thousands(x.count))))
+    ));
+    if let Some(o) = &e.off_hours {
+        lines.push(format!(
+            "Off-hours: {} of {} ({}; all events: {}); busiest hours: {}",
+            thousands(o.count),
+            counted(a.request_count, "event", "events"),
+            percent(a.features.off_hours_request_ratio),
+            percent(population_off_hours_share(r)),
+            busiest_hours(&o.events_by_hour),
+        ));
+    }
+    lines
 }
 
 /// How the views name input `i`: its name, else `input N`.
@@ -360,7 +491,7 @@ pub fn text(r: &Report) -> String {
         let f = &a.features;
         let _ = writeln!(
             s,
-            "  peak/min {}  deny {}  bytes {}  hosts {}  off-hours {}  requests {}",
+            "  peak/min {}  deny {}  bytes {}  hosts {}  off-hours {}  events {}",
             f.requests_per_minute_peak,
             percent_fixed(f.deny_rate),
             f.total_bytes_transferred,
@@ -369,6 +500,9 @@ pub fn text(r: &Report) -> String {
             a.request_count
         );
         let _ = writeln!(s, "  {}", a.explanation);
+        for line in evidence_lines(r, a) {
+            let _ = writeln!(s, "  - {line}");
+        }
     }
     if !r.parse_errors.is_empty() {
         let _ = writeln!(s, "\nRejected lines (first {}):", r.parse_errors.len());

@@ -1,11 +1,16 @@
 //! Per-entity accumulators and the five behavioural features.
 //!
-//! An [`EntityAccumulator`] holds exactly what the features need and nothing
-//! that depends on the order events arrived in, so [`EntityAccumulator::merge`]
-//! of two halves equals the accumulator of the whole: counts add, host sets
-//! unite, event times concatenate (they are sorted once, at the end).
+//! An [`EntityAccumulator`] holds what the features and an anomaly's
+//! evidence need and nothing that depends on the order events arrived in, so
+//! [`EntityAccumulator::merge`] of two halves equals the accumulator of the
+//! whole: counts add, per-host tallies add, hour counters add, the largest
+//! events are the top [`LARGEST_EVENTS`] of both halves, event times
+//! concatenate (they are sorted once, at the end). Apart from the times,
+//! memory is bounded by the entity's distinct hosts and 24 hour counters.
 
-use rustc_hash::FxHashSet;
+use std::cmp::Reverse;
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::time::{Nanos, NANOS_PER_MINUTE};
@@ -48,6 +53,56 @@ impl Features {
     }
 }
 
+/// How many of an entity's largest events are kept (evidence of transfer).
+pub const LARGEST_EVENTS: usize = 5;
+
+/// One entity's events towards one destination host.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HostTally {
+    pub requests: u64,
+    pub denied: u64,
+    /// Saturating at 2^64 − 1, like the entity's total.
+    pub bytes: u64,
+}
+
+/// One of an entity's largest events (by bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LargeEvent {
+    pub bytes: u64,
+    pub time: Nanos,
+    /// Which input (0-based) and line (from 1) the event came from.
+    pub input: u32,
+    pub line: u64,
+    pub host: Box<str>,
+}
+
+/// Largest first; equal sizes in input and line order: a total order, so
+/// the kept events do not depend on arrival order.
+fn rank(bytes: u64, input: u32, line: u64) -> (Reverse<u64>, u32, u64) {
+    (Reverse(bytes), input, line)
+}
+
+impl LargeEvent {
+    fn rank(&self) -> (Reverse<u64>, u32, u64) {
+        rank(self.bytes, self.input, self.line)
+    }
+}
+
+/// One accepted event, as the accumulator sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct EventFacts<'a> {
+    pub time: Nanos,
+    pub denied: bool,
+    pub bytes: u64,
+    pub off_hours: bool,
+    /// Local hour of day, 0–23.
+    pub hour: u8,
+    /// The destination host (CSV: the resource).
+    pub host: &'a str,
+    pub input: u32,
+    pub line: u64,
+}
+
 /// What one entity's events add up to so far.
 #[derive(Debug, Clone, Default)]
 pub struct EntityAccumulator {
@@ -55,7 +110,16 @@ pub struct EntityAccumulator {
     pub denied: u64,
     pub bytes: u64,
     pub off_hours: u64,
-    pub hosts: FxHashSet<Box<str>>,
+    /// Per destination host: requests, denials, bytes.
+    pub hosts: FxHashMap<Box<str>, HostTally>,
+    /// Events per local hour of day (saturating at 2^32 − 1).
+    pub hours: [u32; 24],
+    /// The largest events with bytes > 0, largest first, at most
+    /// [`LARGEST_EVENTS`].
+    pub largest: Vec<LargeEvent>,
+    /// Once `largest` is full, the size of its last event: an event
+    /// smaller than this cannot enter, decided without touching `largest`.
+    large_floor: u64,
     /// Every event time, unsorted until [`EntityAccumulator::features`].
     pub times: Vec<Nanos>,
     pub first_seen: Nanos,
@@ -63,7 +127,17 @@ pub struct EntityAccumulator {
 }
 
 impl EntityAccumulator {
-    pub fn add(&mut self, time: Nanos, denied: bool, bytes: u64, off_hours: bool, host: &str) {
+    pub fn add(&mut self, e: &EventFacts<'_>) {
+        let EventFacts {
+            time,
+            denied,
+            bytes,
+            off_hours,
+            hour,
+            host,
+            input,
+            line,
+        } = *e;
         if self.events == 0 {
             self.first_seen = time;
             self.last_seen = time;
@@ -75,10 +149,57 @@ impl EntityAccumulator {
         self.denied += u64::from(denied);
         self.bytes = self.bytes.saturating_add(bytes);
         self.off_hours += u64::from(off_hours);
-        if !self.hosts.contains(host) {
-            self.hosts.insert(host.into());
+        match self.hosts.get_mut(host) {
+            Some(t) => {
+                t.requests += 1;
+                t.denied += u64::from(denied);
+                t.bytes = t.bytes.saturating_add(bytes);
+            }
+            None => {
+                let first = HostTally {
+                    requests: 1,
+                    denied: u64::from(denied),
+                    bytes,
+                };
+                self.hosts.insert(host.into(), first);
+            }
+        }
+        if let Some(h) = self.hours.get_mut(usize::from(hour)) {
+            *h = h.saturating_add(1);
+        }
+        if bytes > 0 && bytes >= self.large_floor {
+            self.offer_large(bytes, time, input, line, host);
         }
         self.times.push(time);
+    }
+
+    /// Keeps the event if it is among the [`LARGEST_EVENTS`] largest so far.
+    #[inline(never)]
+    fn offer_large(&mut self, bytes: u64, time: Nanos, input: u32, line: u64, host: &str) {
+        let new = rank(bytes, input, line);
+        if self.largest.len() >= LARGEST_EVENTS
+            && self.largest.last().is_some_and(|l| l.rank() < new)
+        {
+            return;
+        }
+        let event = LargeEvent {
+            bytes,
+            time,
+            input,
+            line,
+            host: host.into(),
+        };
+        let at = self.largest.partition_point(|l| l.rank() < new);
+        self.largest.insert(at, event);
+        self.largest.truncate(LARGEST_EVENTS);
+        self.update_floor();
+    }
+
+    fn update_floor(&mut self) {
+        self.large_floor = match self.largest.get(LARGEST_EVENTS - 1) {
+            Some(last) => last.bytes,
+            None => 0,
+        };
     }
 
     /// Folds `other` into `self`; the result is independent of which half
@@ -101,7 +222,19 @@ impl EntityAccumulator {
         if self.hosts.len() < hosts.len() {
             std::mem::swap(&mut self.hosts, &mut hosts);
         }
-        self.hosts.extend(hosts);
+        for (host, t) in hosts {
+            let mine = self.hosts.entry(host).or_default();
+            mine.requests += t.requests;
+            mine.denied += t.denied;
+            mine.bytes = mine.bytes.saturating_add(t.bytes);
+        }
+        for (a, b) in self.hours.iter_mut().zip(other.hours) {
+            *a = a.saturating_add(b);
+        }
+        self.largest.extend(other.largest);
+        self.largest.sort_unstable_by_key(LargeEvent::rank);
+        self.largest.truncate(LARGEST_EVENTS);
+        self.update_floor();
         self.times.extend(other.times);
     }
 
@@ -178,24 +311,62 @@ mod tests {
             (1, false, 20, true, "b"),
             (2, true, 5, false, "a"),
         ];
+        let fact = |(i, e): (usize, &(i64, bool, u64, bool, &'static str))| EventFacts {
+            time: e.0,
+            denied: e.1,
+            bytes: e.2,
+            off_hours: e.3,
+            hour: e.0 as u8,
+            host: e.4,
+            input: 0,
+            line: i as u64 + 1,
+        };
         let mut whole = EntityAccumulator::default();
-        for e in events {
-            whole.add(e.0, e.1, e.2, e.3, e.4);
+        for e in events.iter().enumerate() {
+            whole.add(&fact(e));
         }
         let mut left = EntityAccumulator::default();
-        left.add(
-            events[0].0,
-            events[0].1,
-            events[0].2,
-            events[0].3,
-            events[0].4,
-        );
+        left.add(&fact((0, &events[0])));
         let mut right = EntityAccumulator::default();
-        for e in &events[1..] {
-            right.add(e.0, e.1, e.2, e.3, e.4);
+        for e in events.iter().enumerate().skip(1) {
+            right.add(&fact(e));
         }
         right.merge(left);
         assert_eq!(right.features(), whole.features());
         assert_eq!((right.first_seen, right.last_seen), (1, 3));
+        assert_eq!(right.hosts, whole.hosts);
+        assert_eq!(right.hours, whole.hours);
+        assert_eq!(right.largest, whole.largest);
+        assert_eq!(right.hosts["a"].denied, 2);
+        let sizes: Vec<u64> = whole.largest.iter().map(|l| l.bytes).collect();
+        assert_eq!(sizes, [20, 10, 5]);
+    }
+
+    #[test]
+    fn largest_events_keep_the_top_five_with_ties_by_line() {
+        let mut acc = EntityAccumulator::default();
+        for (line, bytes) in [
+            (1, 5),
+            (2, 9),
+            (3, 5),
+            (4, 1),
+            (5, 7),
+            (6, 5),
+            (7, 8),
+            (8, 5),
+        ] {
+            acc.add(&EventFacts {
+                time: line,
+                denied: false,
+                bytes,
+                off_hours: false,
+                hour: 0,
+                host: "h",
+                input: 0,
+                line: line as u64,
+            });
+        }
+        let kept: Vec<(u64, u64)> = acc.largest.iter().map(|l| (l.bytes, l.line)).collect();
+        assert_eq!(kept, [(9, 2), (8, 7), (7, 5), (5, 1), (5, 3)]);
     }
 }

@@ -76,7 +76,7 @@ pub use scoring::{DetectionMethod, RiskLevel, Rule, Severity};
 /// stable API: front ends use the items above.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::features::EntityAccumulator;
+    pub use crate::features::{EntityAccumulator, EventFacts};
     pub use crate::ingest::csv::split_fields;
     pub use crate::ingest::json::for_each_member;
 }

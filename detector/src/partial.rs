@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use crate::clock::Clock;
 use crate::config::{Config, EntityField, LogsMode};
 use crate::error::{input_label, Error};
-use crate::features::EntityAccumulator;
+use crate::features::{EntityAccumulator, EventFacts};
 use crate::ingest::csv::RecordState;
 use crate::ingest::event::{Action, RejectKind, Rejection};
 use crate::ingest::line::{self, Line};
@@ -54,6 +54,8 @@ pub(crate) struct StoredRow {
     pub action: Action,
     pub responsecode: Option<u16>,
     pub bytes: u64,
+    /// Inside the off-hours window.
+    pub off_hours: bool,
 }
 
 /// What became of one input's lines (per input; the totals are below).
@@ -172,11 +174,21 @@ impl Partial {
                 let off = config.off_hours.contains(sod);
                 let denied = ev.action == Action::Deny;
                 let entity: &str = &ev.entity;
+                let facts = EventFacts {
+                    time: t,
+                    denied,
+                    bytes: ev.bytes,
+                    off_hours: off,
+                    hour: (sod / 3600) as u8,
+                    host: &ev.destination,
+                    input: self.input,
+                    line: line_no,
+                };
                 match self.entities.get_mut(entity) {
-                    Some(acc) => acc.add(t, denied, ev.bytes, off, &ev.destination),
+                    Some(acc) => acc.add(&facts),
                     None => {
                         let mut acc = EntityAccumulator::default();
-                        acc.add(t, denied, ev.bytes, off, &ev.destination);
+                        acc.add(&facts);
                         self.entities.insert(entity.into(), acc);
                     }
                 }
@@ -193,6 +205,7 @@ impl Partial {
                         action: ev.action,
                         responsecode: ev.responsecode,
                         bytes: ev.bytes,
+                        off_hours: off,
                     });
                 }
             }

@@ -52,6 +52,13 @@ pub struct Report {
     pub entities: Vec<EntityReport>,
     /// Per-feature median over all entities, in `FEATURE_NAMES` order.
     pub population_medians: FeatureValues,
+    /// Per feature, the population's typical range: 10th percentile,
+    /// median and 90th percentile over all entities.
+    pub population_ranges: FeatureRanges,
+    /// Events per local hour of day (24 counts, hour 0 first; local time as
+    /// for off-hours): the population's hour profile, against which an
+    /// anomaly's `evidence.off_hours.events_by_hour` is read.
+    pub events_by_hour: Vec<u64>,
     pub statistics: Statistics,
     pub lines: LineCounts,
     pub rejected_lines: u64,
@@ -170,6 +177,49 @@ impl FeatureValues {
     }
 }
 
+/// A feature's spread over the population: percentiles with numpy's linear
+/// interpolation (the median is the 50th).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Percentiles {
+    pub p10: f64,
+    pub median: f64,
+    pub p90: f64,
+}
+
+/// [`Percentiles`] of each feature; `p10`–`p90` is what texts call typical.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct FeatureRanges {
+    pub requests_per_minute_peak: Percentiles,
+    pub deny_rate: Percentiles,
+    pub total_bytes_transferred: Percentiles,
+    pub unique_hosts_count: Percentiles,
+    pub off_hours_request_ratio: Percentiles,
+}
+
+impl FeatureRanges {
+    pub(crate) fn from_array(v: [Percentiles; 5]) -> Self {
+        Self {
+            requests_per_minute_peak: v[0],
+            deny_rate: v[1],
+            total_bytes_transferred: v[2],
+            unique_hosts_count: v[3],
+            off_hours_request_ratio: v[4],
+        }
+    }
+
+    pub fn to_array(&self) -> [Percentiles; 5] {
+        [
+            self.requests_per_minute_peak,
+            self.deny_rate,
+            self.total_bytes_transferred,
+            self.unique_hosts_count,
+            self.off_hours_request_ratio,
+        ]
+    }
+}
+
 /// One feature of an anomaly set against the population.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -178,9 +228,19 @@ pub struct FeatureContext {
     pub feature: String,
     pub value: f64,
     pub population_median: f64,
-    /// Modified z-score: (value − median) / (1.4826 · MAD), falling back to
-    /// 1.2533 · mean absolute deviation when the MAD is 0 (Iglewicz &
-    /// Hoaglin); `null` when every entity has the same value.
+    /// The population's 10th and 90th percentiles: the typical range.
+    pub population_p10: f64,
+    pub population_p90: f64,
+    /// Percentile rank in the population, 0–100: the share of entities
+    /// with a smaller value plus half of those with the same value (ties
+    /// share the middle, so 2 among a population of 1s and 2s is not
+    /// "100th"). Bounded, and sane on integer and zero-heavy features.
+    pub percentile: f64,
+    /// Modified z-score: (value − median) / scale, the scale 1.4826 · MAD,
+    /// or 1.2533 · mean absolute deviation when the MAD is 0 (Iglewicz &
+    /// Hoaglin), but never below the feature's resolution (1 request, 1
+    /// host, 1 KB, 1 percentage point), so 2 requests against a median of 1
+    /// is z 1, not 30; `null` when every entity has the same value.
     pub robust_z: Option<f64>,
     /// The rule on this feature, its threshold, and whether it fired.
     pub rule: Rule,
@@ -230,7 +290,130 @@ pub struct Anomaly {
     pub feature_contributions: Vec<FeatureContribution>,
     /// Each feature against the population, in `FEATURE_NAMES` order.
     pub feature_context: Vec<FeatureContext>,
+    /// The events behind the findings, by kind; a kind is `null` when the
+    /// entity has none of it. `request_count` is how many events every
+    /// finding of the entity rests on (its support).
+    pub evidence: Evidence,
 }
+
+/// How many host entries and largest events evidence lists.
+pub const EVIDENCE_TOP: usize = 5;
+
+/// The events behind an anomaly's findings (docs/DESIGN.md "Evidence").
+/// Hosts are destinations (CSV: resources); lists are at most
+/// [`EVIDENCE_TOP`] long, largest first, ties by host name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", tsify(missing_as_null))]
+pub struct Evidence {
+    /// The busiest minute (`requests_per_minute_peak`); `null` when no
+    /// minute has more than one event.
+    pub burst: Option<BurstEvidence>,
+    /// Denied events; `null` when none was denied.
+    pub denials: Option<DenialEvidence>,
+    /// Bytes transferred; `null` when the entity transferred none.
+    pub transfer: Option<TransferEvidence>,
+    /// The destination hosts (every entity has at least one).
+    pub hosts: HostEvidence,
+    /// Events in the off-hours window; `null` when there were none.
+    pub off_hours: Option<OffHoursEvidence>,
+}
+
+/// The window of `requests_per_minute_peak`: [start, end), end = start + 60 s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct BurstEvidence {
+    pub start: String,
+    pub end: String,
+    /// Events in the window (the feature's value).
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct DenialEvidence {
+    /// Denied events (deny rate = count / request_count).
+    pub count: u64,
+    /// The most denied hosts, with their denied events.
+    pub top_hosts: Vec<HostCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct TransferEvidence {
+    /// Total bytes (the feature's value).
+    pub bytes: u64,
+    /// The hosts with the most bytes.
+    pub top_hosts: Vec<HostBytes>,
+    /// The largest single events, largest first (ties by input and line).
+    pub largest_events: Vec<EventRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct HostEvidence {
+    /// Distinct hosts (the feature's value).
+    pub count: u64,
+    /// The most requested hosts, with their events.
+    pub top: Vec<HostCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct OffHoursEvidence {
+    /// Events in the off-hours window (share = count / request_count).
+    pub count: u64,
+    /// The entity's events per local hour of day (24 counts, hour 0 first);
+    /// compare with the report's `events_by_hour`.
+    pub events_by_hour: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct HostCount {
+    pub host: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct HostBytes {
+    pub host: String,
+    pub bytes: u64,
+}
+
+/// One event, found in the raw rows (`logs`) by `input` and `line`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct EventRef {
+    pub input: usize,
+    pub line: u64,
+    pub time: String,
+    pub host: String,
+    pub bytes: u64,
+}
+
+/// Which evidence of its anomaly a raw row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// Inside the busiest minute.
+    Burst,
+    /// A denied event.
+    Denials,
+    /// One of the largest events.
+    Transfer,
+    /// Inside the off-hours window.
+    OffHours,
+}
+
+named!(EvidenceKind, "evidence kind", {
+    Burst => "burst",
+    Denials => "denials",
+    Transfer => "transfer",
+    OffHours => "off_hours",
+});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -339,4 +522,9 @@ pub struct LogRow {
     pub responsecode: Option<u16>,
     pub bytes: u64,
     pub is_anomalous: bool,
+    /// For an anomalous entity's row: the kinds of its evidence the row
+    /// belongs to (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub evidence: Vec<EvidenceKind>,
 }

@@ -59,7 +59,18 @@ impl Rule {
         }
     }
 
-    pub fn fires(self, f: &Features, t: &RuleThresholds) -> bool {
+    /// Whether the rule tests a share of the entity's events (deny rate,
+    /// off-hours share), which `rules.min_events` guards.
+    pub fn is_ratio(self) -> bool {
+        matches!(self, Rule::HighDenyRate | Rule::HighOffHoursActivity)
+    }
+
+    /// Whether the rule fires for an entity of `events` events with
+    /// features `f`.
+    pub fn fires(self, f: &Features, events: u64, t: &RuleThresholds) -> bool {
+        if self.is_ratio() && events < t.min_events {
+            return false;
+        }
         match self {
             Rule::HighBurst => f.requests_per_minute_peak >= t.burst_requests_per_minute,
             Rule::HighDenyRate => f.deny_rate >= t.deny_rate,
@@ -70,9 +81,12 @@ impl Rule {
     }
 }
 
-/// Every rule that fires, in table order.
-pub fn fired_rules(f: &Features, t: &RuleThresholds) -> Vec<Rule> {
-    Rule::ALL.into_iter().filter(|r| r.fires(f, t)).collect()
+/// Every rule that fires for an entity of `events` events, in table order.
+pub fn fired_rules(f: &Features, events: u64, t: &RuleThresholds) -> Vec<Rule> {
+    Rule::ALL
+        .into_iter()
+        .filter(|r| r.fires(f, events, t))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -193,28 +207,50 @@ mod tests {
     fn each_rule_fires_at_its_threshold_and_not_below() {
         let t = RuleThresholds::default();
         let quiet = at(99, 0.59, 49_999_999, 19, 0.69);
-        assert!(fired_rules(&quiet, &t).is_empty());
-        assert_eq!(fired_rules(&at(100, 0.0, 0, 0, 0.0), &t), [Rule::HighBurst]);
+        assert!(fired_rules(&quiet, 10, &t).is_empty());
         assert_eq!(
-            fired_rules(&at(0, 3.0 / 5.0, 0, 0, 0.0), &t),
+            fired_rules(&at(100, 0.0, 0, 0, 0.0), 10, &t),
+            [Rule::HighBurst]
+        );
+        assert_eq!(
+            fired_rules(&at(0, 3.0 / 5.0, 0, 0, 0.0), 10, &t),
             [Rule::HighDenyRate]
         );
         assert_eq!(
-            fired_rules(&at(0, 0.0, 50_000_000, 0, 0.0), &t),
+            fired_rules(&at(0, 0.0, 50_000_000, 0, 0.0), 10, &t),
             [Rule::ExtremeDataTransfer]
         );
         assert_eq!(
-            fired_rules(&at(0, 0.0, 0, 20, 0.0), &t),
+            fired_rules(&at(0, 0.0, 0, 20, 0.0), 10, &t),
             [Rule::HighUniqueHosts]
         );
         assert_eq!(
-            fired_rules(&at(0, 0.0, 0, 0, 7.0 / 10.0), &t),
+            fired_rules(&at(0, 0.0, 0, 0, 7.0 / 10.0), 10, &t),
             [Rule::HighOffHoursActivity]
         );
         assert_eq!(
-            fired_rules(&at(100, 1.0, 50_000_000, 20, 1.0), &t),
+            fired_rules(&at(100, 1.0, 50_000_000, 20, 1.0), 10, &t),
             Rule::ALL
         );
+    }
+
+    #[test]
+    fn ratio_rules_need_min_events() {
+        let t = RuleThresholds {
+            min_events: 5,
+            ..RuleThresholds::default()
+        };
+        let all = at(100, 1.0, 50_000_000, 20, 1.0);
+        assert_eq!(
+            fired_rules(&all, 4, &t),
+            [
+                Rule::HighBurst,
+                Rule::ExtremeDataTransfer,
+                Rule::HighUniqueHosts
+            ]
+        );
+        assert_eq!(fired_rules(&all, 5, &t), Rule::ALL);
+        assert_eq!(fired_rules(&all, 1, &RuleThresholds::default()), Rule::ALL);
     }
 
     #[test]

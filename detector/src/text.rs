@@ -3,107 +3,113 @@
 
 use crate::config::{EntityField, RuleThresholds};
 use crate::features::Features;
-use crate::report::{Anomaly, FeatureContext, FeatureContribution, Statistics, StatisticsStatus};
+use crate::features::FEATURE_NAMES;
+use crate::report::{Anomaly, FeatureContribution, Percentiles, Statistics, StatisticsStatus};
 use crate::scoring::{RiskLevel, Rule, Severity};
-use crate::vocab::{entity_noun, feature_value, megabytes, percent, plain, thousands};
+use crate::vocab::{
+    counted, entity_noun, feature_against_range, feature_range, megabytes, percent, thousands,
+};
 
-fn feature_phrase(rule: Rule, f: &Features, t: &RuleThresholds, medians: &[f64; 5]) -> String {
-    let median = medians[rule.feature_index()];
+/// The typical range of the rule's feature: "typical 8–12".
+fn typical(rule: Rule, ranges: &[Percentiles; 5]) -> String {
+    let f = rule.feature_index();
+    format!("typical {}", feature_range(f, ranges[f].p10, ranges[f].p90))
+}
+
+/// What a fired rule found, with the events it rests on, its threshold and
+/// the population's typical range.
+fn rule_phrase(rule: Rule, x: &ExplanationInput<'_>) -> String {
+    let (f, t) = (x.features, x.thresholds);
+    let typical = typical(rule, x.ranges);
+    let of_events = |k: u64| {
+        format!(
+            "{} of {}",
+            thousands(k),
+            counted(x.events, "event", "events")
+        )
+    };
     match rule {
         Rule::HighBurst => format!(
-            "{} requests within one minute (threshold {}, population median {})",
-            thousands(f.requests_per_minute_peak),
+            "{} in one minute (threshold {}; {typical})",
+            counted(f.requests_per_minute_peak, "request", "requests"),
             thousands(t.burst_requests_per_minute),
-            plain(median)
         ),
         Rule::HighDenyRate => format!(
-            "deny rate {} (threshold {}, population median {})",
+            "{} denied, {} (threshold {}; {typical})",
+            of_events(x.denied),
             percent(f.deny_rate),
             percent(t.deny_rate),
-            percent(median)
         ),
         Rule::ExtremeDataTransfer => format!(
-            "{} transferred (threshold {}, population median {})",
+            "{} transferred (threshold {}; {typical})",
             megabytes(f.total_bytes_transferred as f64),
             megabytes(t.data_transfer_bytes as f64),
-            megabytes(median)
         ),
         Rule::HighUniqueHosts => format!(
-            "{} distinct hosts (threshold {}, population median {})",
-            thousands(f.unique_hosts_count),
+            "{} (threshold {}; {typical})",
+            counted(f.unique_hosts_count, "distinct host", "distinct hosts"),
             thousands(t.unique_hosts),
-            plain(median)
         ),
         Rule::HighOffHoursActivity => format!(
-            "{} of requests off-hours (threshold {}, population median {})",
+            "{} off-hours, {} (threshold {}; {typical})",
+            of_events(x.off_hours),
             percent(f.off_hours_request_ratio),
             percent(t.off_hours_ratio),
-            percent(median)
         ),
     }
 }
 
 pub(crate) struct ExplanationInput<'a> {
     pub features: &'a Features,
+    /// The entity's events, denied events and off-hours events.
+    pub events: u64,
+    pub denied: u64,
+    pub off_hours: u64,
     pub rules: &'a [Rule],
     pub thresholds: &'a RuleThresholds,
-    pub medians: &'a [f64; 5],
+    pub ranges: &'a [Percentiles; 5],
     pub score: Option<f64>,
     pub outlier: bool,
     pub contamination_threshold: Option<f64>,
     pub skipped_reason: Option<&'a str>,
     pub contributions: &'a [FeatureContribution],
-    pub context: &'a [FeatureContext],
 }
 
-/// "High Burst: 150 requests within one minute (threshold 100, population
-/// median 12). … Statistical outlier: isolation score 0.78 …"
+/// ", isolated mostly by unusually many distinct hosts (22, typical 8–12)
+/// and …": the top two attributed features as `contributions` ranks them.
+fn drivers(x: &ExplanationInput<'_>) -> String {
+    let values = x.features.vector();
+    let named: Vec<String> = x
+        .contributions
+        .iter()
+        .filter(|c| c.score_contribution > 0.0)
+        .filter_map(|c| FEATURE_NAMES.iter().position(|n| *n == c.feature))
+        .take(2)
+        .map(|f| feature_against_range(f, values[f], x.ranges[f].p10, x.ranges[f].p90))
+        .collect();
+    if named.is_empty() {
+        String::new()
+    } else {
+        format!(", isolated mostly by {}", named.join(" and "))
+    }
+}
+
+/// "High Burst: 150 requests in one minute (threshold 100; typical 2–12).
+/// … Statistical outlier: isolation score 0.78 (population cut-off 0.45),
+/// isolated mostly by unusually high peak requests per minute (150,
+/// typical 2–12) and …"
 pub(crate) fn explanation(x: &ExplanationInput<'_>) -> String {
     let mut parts: Vec<String> = x
         .rules
         .iter()
-        .map(|r| {
-            format!(
-                "{}: {}.",
-                r.name(),
-                feature_phrase(*r, x.features, x.thresholds, x.medians)
-            )
-        })
+        .map(|r| format!("{}: {}.", r.name(), rule_phrase(*r, x)))
         .collect();
     match (x.score, x.skipped_reason) {
         (Some(score), _) => {
-            let drivers: Vec<String> = x
-                .contributions
-                .iter()
-                .take(2)
-                .filter(|c| c.score_contribution > 0.0)
-                .map(|c| format!("{} ({})", c.feature, percent(c.share)))
-                .collect();
-            let driven = if drivers.is_empty() {
-                String::new()
-            } else {
-                format!(", isolated mostly by {}", drivers.join(" and "))
-            };
+            let driven = drivers(x);
             if x.outlier {
-                // The most deviant feature, in robust z units, makes the
-                // statistical finding concrete.
-                let extreme = x
-                    .context
-                    .iter()
-                    .filter_map(|c| c.robust_z.map(|z| (c, z)))
-                    .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-                    .filter(|(_, z)| z.abs() >= 3.0)
-                    .map(|(c, z)| {
-                        format!(
-                            "; {} is {} vs population median {} (robust z {z:+.1})",
-                            c.feature,
-                            feature_value(c.rule.feature_index(), c.value),
-                            feature_value(c.rule.feature_index(), c.population_median)
-                        )
-                    })
-                    .unwrap_or_default();
                 parts.push(format!(
-                    "Statistical outlier: isolation score {score:.2} (population cut-off {:.2}){driven}{extreme}.",
+                    "Statistical outlier: isolation score {score:.2} (population cut-off {:.2}){driven}.",
                     x.contamination_threshold.unwrap_or(0.0)
                 ));
             } else {
@@ -116,6 +122,18 @@ pub(crate) fn explanation(x: &ExplanationInput<'_>) -> String {
         (None, None) => {}
     }
     parts.join(" ")
+}
+
+/// Below this many events a share (deny rate, off-hours share) says little.
+pub const FEW_EVENTS: u64 = 5;
+
+/// Anomalies whose ratio rule (deny rate, off-hours share) fired on fewer
+/// than [`FEW_EVENTS`] events.
+pub fn few_event_findings(anomalies: &[Anomaly]) -> u64 {
+    anomalies
+        .iter()
+        .filter(|a| a.request_count < FEW_EVENTS && a.triggered_rules.iter().any(|r| r.is_ratio()))
+        .count() as u64
 }
 
 pub(crate) struct SummaryInput<'a> {
@@ -136,8 +154,8 @@ pub(crate) struct SummaryInput<'a> {
 /// Two to four sentences: what was analyzed, what was found, the risk.
 pub(crate) fn summary(x: &SummaryInput<'_>) -> String {
     let mut s = format!(
-        "Analyzed {} events from {} {} between {} and {}.",
-        thousands(x.events),
+        "Analyzed {} from {} {} between {} and {}.",
+        counted(x.events, "event", "events"),
         thousands(x.entities),
         entity_noun(x.entity_field, x.entities),
         x.start,
@@ -196,6 +214,15 @@ pub(crate) fn summary(x: &SummaryInput<'_>) -> String {
                 format!("{} were", entity_noun(x.entity_field, 2))
             },
             thousands(x.allowlisted_hidden)
+        ));
+    }
+    let few = few_event_findings(x.anomalies);
+    if few >= 10 && few * 4 >= n {
+        s.push_str(&format!(
+            " {} of the {} anomalous {} rest on fewer than {FEW_EVENTS} events each, where a deny rate or off-hours share says little; rules.min_events can require more.",
+            thousands(few),
+            thousands(n),
+            entity_noun(x.entity_field, n)
         ));
     }
     if x.statistics.status == StatisticsStatus::Skipped {

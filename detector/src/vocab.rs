@@ -29,14 +29,67 @@ pub fn entity_label(field: EntityField) -> &'static str {
     }
 }
 
-/// Readable names of the features, in [`FEATURE_NAMES`] order.
+/// Readable names of the features, in [`FEATURE_NAMES`] order: headings
+/// and table labels.
 pub const FEATURE_LABELS: [&str; 5] = [
-    "Peak requests / minute",
+    "Peak requests per minute",
     "Deny rate",
     "Data transferred",
-    "Unique hosts",
+    "Distinct hosts",
     "Off-hours share",
 ];
+
+/// The same names inside a sentence ("unusually many distinct hosts"), in
+/// [`FEATURE_NAMES`] order.
+pub const FEATURE_PHRASES: [&str; 5] = [
+    "peak requests per minute",
+    "deny rate",
+    "data transferred",
+    "distinct hosts",
+    "off-hours share",
+];
+
+/// How a sentence says a feature is above / below its typical range
+/// ("unusually many distinct hosts", "unusually little data transferred").
+pub const FEATURE_DIRECTIONS: [(&str, &str); 5] = [
+    ("high", "low"),
+    ("high", "low"),
+    ("much", "little"),
+    ("many", "few"),
+    ("high", "low"),
+];
+
+/// The smallest difference that counts, per feature in [`FEATURE_NAMES`]
+/// order: 1 request, one percentage point, 1 KB, 1 host, one percentage
+/// point. A value one step outside the typical range is not "unusual"
+/// (2 requests a minute where most have 1), and the robust z-score's scale
+/// never goes below it.
+pub const FEATURE_RESOLUTION: [f64; 5] = [1.0, 0.01, 1000.0, 1.0, 0.01];
+
+/// A feature in a sentence, with its value and the population's typical
+/// range (P10–P90): "unusually many distinct hosts (22, typical 8–12)";
+/// without "unusually …" unless the value lies more than the feature's
+/// [`FEATURE_RESOLUTION`] outside the range.
+pub fn feature_against_range(index: usize, value: f64, p10: f64, p90: f64) -> String {
+    let phrase = FEATURE_PHRASES.get(index).copied().unwrap_or("feature");
+    let (up, down) = FEATURE_DIRECTIONS
+        .get(index)
+        .copied()
+        .unwrap_or(("high", "low"));
+    let step = FEATURE_RESOLUTION.get(index).copied().unwrap_or(0.0);
+    let lead = if value > p90 + step {
+        format!("unusually {up} ")
+    } else if value < p10 - step {
+        format!("unusually {down} ")
+    } else {
+        String::new()
+    };
+    format!(
+        "{lead}{phrase} ({}, typical {})",
+        feature_value(index, value),
+        feature_range(index, p10, p90)
+    )
+}
 
 /// A readable name for a feature key of [`FEATURE_NAMES`] ("Feature" for
 /// anything else).
@@ -69,12 +122,41 @@ pub const FEATURE_UNITS: [Unit; 5] = [
 
 /// A feature value in its unit, by index in [`FEATURE_NAMES`].
 pub fn feature_value(index: usize, v: f64) -> String {
-    match FEATURE_UNITS.get(index) {
-        Some(Unit::Share) => percent(v),
-        Some(Unit::Megabytes) => megabytes(v),
-        Some(Unit::Count) => plain(v),
-        None => v.to_string(),
+    let (number, unit) = number_and_unit(index, v);
+    format!("{number}{unit}")
+}
+
+/// A range of a feature's values with the unit once: "8–12", "0–10%",
+/// "1.2–15.0 MB"; one value when both ends read the same ("1", "0%").
+/// A size that would read "0.0 MB" reads "<0.1" ("<0.1–2.3 MB").
+pub fn feature_range(index: usize, lo: f64, hi: f64) -> String {
+    let (a, unit) = number_and_unit(index, lo);
+    let (b, _) = number_and_unit(index, hi);
+    if a == b {
+        format!("{a}{unit}")
+    } else {
+        format!("{a}–{b}{unit}")
     }
+}
+
+/// A feature value's number and its unit suffix ("66.7", "%").
+fn number_and_unit(index: usize, v: f64) -> (String, &'static str) {
+    match FEATURE_UNITS.get(index) {
+        Some(Unit::Share) => {
+            let mut p = percent(v);
+            p.pop();
+            (p, "%")
+        }
+        Some(Unit::Megabytes) if v > 0.0 && v < 50_000.0 => ("<0.1".to_string(), " MB"),
+        Some(Unit::Megabytes) => (format!("{:.1}", v / 1e6), " MB"),
+        Some(Unit::Count) => (plain(v), ""),
+        None => (v.to_string(), ""),
+    }
+}
+
+/// A count with its noun, singular for 1: "1 event", "2,020 events".
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// 1234567 → "1,234,567".
@@ -167,6 +249,27 @@ mod tests {
         assert_eq!(feature_value(3, 2.5), "2.5");
         assert_eq!(feature_value(4, 0.7), "70%");
         assert_eq!(feature_label("deny_rate"), "Deny rate");
+        assert_eq!(feature_range(3, 8.0, 12.0), "8–12");
+        assert_eq!(feature_range(1, 0.0, 0.1), "0–10%");
+        assert_eq!(feature_range(2, 1.2e6, 15e6), "1.2–15.0 MB");
+        assert_eq!(feature_range(0, 1.0, 1.0), "1");
+        assert_eq!(feature_range(2, 1000.0, 1000.0), "<0.1 MB");
+        assert_eq!(feature_range(2, 1000.0, 2.3e6), "<0.1–2.3 MB");
+        assert_eq!(feature_range(2, 0.0, 0.0), "0.0 MB");
+        assert_eq!(
+            feature_against_range(3, 22.0, 8.0, 12.0),
+            "unusually many distinct hosts (22, typical 8–12)"
+        );
+        assert_eq!(
+            feature_against_range(0, 2.0, 1.0, 1.0),
+            "peak requests per minute (2, typical 1)"
+        );
+        assert_eq!(
+            feature_against_range(3, 1.0, 5.0, 6.0),
+            "unusually few distinct hosts (1, typical 5–6)"
+        );
+        assert_eq!(counted(1, "event", "events"), "1 event");
+        assert_eq!(counted(2020, "event", "events"), "2,020 events");
         assert_eq!(feature_label("nope"), "Feature");
     }
 

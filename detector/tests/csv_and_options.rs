@@ -221,9 +221,21 @@ fn anomalies_carry_feature_context_with_robust_z() {
     assert_eq!(deny.threshold, 0.6);
     assert_eq!(deny.population_median, r.population_medians.deny_rate);
     assert!(deny.robust_z.unwrap() > 10.0);
+    let range = &r.population_ranges.deny_rate;
+    assert_eq!(
+        (deny.population_p10, deny.population_p90),
+        (range.p10, range.p90)
+    );
+    assert_eq!(range.median, deny.population_median);
+    assert!(deny.percentile > 95.0 && deny.percentile <= 100.0);
     let shares: f64 = a.feature_contributions.iter().map(|c| c.share).sum();
     assert!((shares - 1.0).abs() < 1e-9);
-    assert!(a.explanation.contains("robust z"), "{}", a.explanation);
+    assert!(
+        a.explanation
+            .contains("135 of 150 events denied, 90% (threshold 60%; typical "),
+        "{}",
+        a.explanation
+    );
 }
 
 #[test]

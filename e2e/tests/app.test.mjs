@@ -352,8 +352,15 @@ test('exports: JSON is the report, CSV has one row per anomaly', async () => {
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
   const json = JSON.parse(readFileSync(await jsonDownload.path(), 'utf8'));
   assert.equal(jsonDownload.suggestedFilename(), 'anomalous_exfiltration.report.json');
+  // Evidence, typical values, support and texts: the detector's, in the
+  // page as on the command line.
   assert.deepEqual(json.anomalies, expected.anomalies);
+  assert.deepEqual(json.population_ranges, expected.population_ranges);
+  assert.deepEqual(json.events_by_hour, expected.events_by_hour);
+  assert.equal(json.summary, expected.summary);
   assert.equal(json.logs.length, expected.logs.length);
+  const marks = (logs) => logs.map((row) => (row.evidence ?? []).join(' '));
+  assert.deepEqual(marks(json.logs), marks(expected.logs));
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
   const csv = readFileSync(await csvDownload.path(), 'utf8').trim().split('\r\n');
   assert.equal(csv.length, 1 + expected.anomaly_count);

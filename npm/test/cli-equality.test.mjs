@@ -38,10 +38,31 @@ for (const seed of [42, 7]) {
         assert.equal(report.config.forest.seed, seed);
         assert.ok(Array.isArray(report.logs) && report.logs.length > 0, 'logs are included by default');
         assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+        // Evidence, typical ranges and texts are part of that equality.
+        for (const a of report.anomalies) {
+          assert.ok(a.evidence.hosts.count >= 1, a.entity);
+          assert.ok(!a.explanation.includes('_'), a.explanation);
+        }
+        assert.equal(report.events_by_hour.length, 24);
       });
     }
   });
 }
+
+test('rules.min_events equals signaltrace analyze --min-events', () => {
+  const name = 'insider_sample.csv';
+  const cli = runCli(['analyze', join(dataDir, name), '--min-events', '70']);
+  assert.equal(cli.status, 0, cli.stderr);
+  const report = pkg.mod.analyze(readFileSync(join(dataDir, name)), {
+    filename: name,
+    rules: { min_events: 70 },
+  });
+  assert.equal(report.config.rules.min_events, 70);
+  // mallory.chen's 60 events no longer support High Deny Rate.
+  const mallory = report.entities.find((e) => e.entity === 'mallory.chen');
+  assert.deepEqual(mallory.triggered_rules, []);
+  assert.equal(canonical(report), canonical(JSON.parse(cli.stdout)));
+});
 
 test('off_hours.timezone Europe/Berlin equals signaltrace analyze --timezone Europe/Berlin', () => {
   // The package has no zone database of its own: the name is read from the

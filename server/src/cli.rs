@@ -166,6 +166,10 @@ struct ThresholdArgs {
     /// High Off-Hours Activity: share of off-hours requests (0–1).
     #[arg(long, value_name = "RATIO")]
     off_hours_ratio: Option<f64>,
+    /// The deny-rate and off-hours rules fire only for entities with at
+    /// least N events (default 1).
+    #[arg(long, value_name = "N")]
+    min_events: Option<u64>,
     /// Off-hours window in local hours, START-END (wraps midnight: 22-6).
     #[arg(long, value_name = "START-END")]
     off_hours: Option<String>,
@@ -250,6 +254,9 @@ impl ThresholdArgs {
         }
         if let Some(v) = self.off_hours_ratio {
             r.off_hours_ratio = v;
+        }
+        if let Some(v) = self.min_events {
+            r.min_events = v;
         }
         if let Some(w) = &self.off_hours {
             let bad = || {

@@ -37,20 +37,14 @@ fn severity_badge(s: Severity) -> Html {
     html! { <span class={classes!("badge", severity_class(s))} data-severity={s.as_str()}>{ s.as_str() }</span> }
 }
 
+/// "client IPs", "users", "hosts": the detector's vocabulary.
 fn entity_plural(r: &Report) -> &'static str {
-    match r.entity_field {
-        detector::EntityField::Clientip => "client IPs",
-        detector::EntityField::User => "users",
-        detector::EntityField::Host => "hosts",
-    }
+    detector::vocab::entity_noun(r.entity_field, 2)
 }
 
+/// "Client IP", "User", "Host": the detector's vocabulary.
 fn entity_noun(r: &Report) -> &'static str {
-    match r.entity_field {
-        detector::EntityField::Clientip => "Client IP",
-        detector::EntityField::User => "User",
-        detector::EntityField::Host => "Host",
-    }
+    detector::vocab::entity_label(r.entity_field)
 }
 
 #[derive(Properties, PartialEq)]
@@ -134,11 +128,11 @@ fn summary(p: &SectionProps) -> Html {
     };
     let stats = match r.statistics.status {
         StatisticsStatus::Ran => format!(
-            "Isolation Forest: {} trees, {} {} per tree, {} outlier(s) above score {:.2}.",
+            "Isolation Forest: {} trees, {} {} per tree, {} above score {:.2}.",
             r.statistics.trees,
             r.statistics.sample_size,
-            entity_plural(r),
-            r.statistics.outliers,
+            detector::vocab::entity_noun(r.entity_field, r.statistics.sample_size as u64),
+            format::counted(r.statistics.outliers, "outlier", "outliers"),
             r.statistics
                 .contamination_threshold
                 .unwrap_or(0.0)
@@ -380,7 +374,7 @@ fn anomaly_card(r: &Report, a: &Anomaly) -> Html {
             </div>
             <p class="explanation" data-testid="explanation">{ a.explanation.clone() }</p>
             <footer class="card-foot muted">
-                { format!("{} requests · {} → {}", format::thousands(a.request_count), format::timestamp(&a.first_seen), format::clock(&a.last_seen)) }
+                { format!("{} · {} → {}", format::counted(a.request_count, "event", "events"), format::timestamp(&a.first_seen), format::clock(&a.last_seen)) }
                 if let Some(s) = a.isolation_score {
                     { format!(" · isolation score {s:.3}") }
                 }

@@ -462,6 +462,7 @@ fn settings_panel(p: &SettingsProps) -> Html {
                 { number_field(NumberField { id: "set-bytes", label: "Extreme Data Transfer", unit: "MB", step: "any" }, s.data_transfer_mb, s, cb, |s, v| s.data_transfer_mb = v) }
                 { number_field(NumberField { id: "set-hosts", label: "High Unique Hosts", unit: "hosts", step: "1" }, s.unique_hosts, s, cb, |s, v| s.unique_hosts = v) }
                 { number_field(NumberField { id: "set-offratio", label: "High Off-Hours Activity", unit: "%", step: "1" }, s.off_hours_percent, s, cb, |s, v| s.off_hours_percent = v) }
+                { number_field(NumberField { id: "set-min-events", label: "Fewest events for a rate rule", unit: "events", step: "1" }, s.min_events, s, cb, |s, v| s.min_events = v) }
             </fieldset>
             <fieldset>
                 <legend>{"Off-hours window (local time)"}</legend>

@@ -4,11 +4,15 @@
 
 use crate::config::{EntityField, RuleThresholds};
 use crate::features::FEATURE_NAMES;
-use crate::report::{Anomaly, FeatureContext, FeatureContribution, Statistics, TimelineEntry};
+use crate::report::{
+    Anomaly, FeatureContext, FeatureContribution, Percentiles, Statistics, TimelineEntry,
+};
 use crate::scoring::{self, Rule};
 use crate::text;
 use crate::time::{format_rfc3339, Nanos};
+use crate::vocab::FEATURE_RESOLUTION;
 
+use super::evidence;
 use super::population::{clientip_of, Assessment};
 
 /// Median of `v` (mean of the middle two for an even count).
@@ -25,42 +29,88 @@ pub(crate) fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-/// Per-feature median and the deviations the robust z-score uses.
+/// The `q` quantile of sorted `v`, with numpy's linear interpolation.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let Some(&last) = sorted.last() else {
+        return 0.0;
+    };
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    match sorted.get(lo + 1) {
+        Some(&next) => sorted[lo] + (h - lo as f64) * (next - sorted[lo]),
+        None => last,
+    }
+}
+
+/// Per feature: the population's sorted values, median, typical range and
+/// the deviations the robust z-score uses.
 pub(crate) struct Spread {
     pub median: [f64; 5],
+    pub ranges: [Percentiles; 5],
     mad: [f64; 5],
     mean_ad: [f64; 5],
+    /// Equal to the median when every entity has the same value.
+    constant: [bool; 5],
+    sorted: [Vec<f64>; 5],
 }
 
 impl Spread {
     /// Over the whole population (allowlisted entities included).
     pub fn of(population: &[Assessment]) -> Self {
-        let rows: Vec<[f64; 5]> = population.iter().map(|s| s.features.vector()).collect();
         let mut spread = Spread {
             median: [0.0; 5],
+            ranges: [Percentiles {
+                p10: 0.0,
+                median: 0.0,
+                p90: 0.0,
+            }; 5],
             mad: [0.0; 5],
             mean_ad: [0.0; 5],
+            constant: [false; 5],
+            sorted: Default::default(),
         };
         for f in 0..5 {
-            let mut col: Vec<f64> = rows.iter().map(|r| r[f]).collect();
+            let mut col: Vec<f64> = population.iter().map(|s| s.features.vector()[f]).collect();
             let m = median(&mut col);
             let mut dev: Vec<f64> = col.iter().map(|v| (v - m).abs()).collect();
             spread.median[f] = m;
+            spread.ranges[f] = Percentiles {
+                p10: quantile(&col, 0.1),
+                median: m,
+                p90: quantile(&col, 0.9),
+            };
             spread.mean_ad[f] = dev.iter().sum::<f64>() / dev.len().max(1) as f64;
             spread.mad[f] = median(&mut dev);
+            spread.constant[f] = col.first() == col.last();
+            spread.sorted[f] = col;
         }
         spread
     }
 
+    /// (value − median) / scale, the scale at least the feature's
+    /// [`FEATURE_RESOLUTION`]: integer and zero-heavy features otherwise fall
+    /// back to a scale near 0 (2 requests against a median of 1 was z +31.9).
     fn robust_z(&self, f: usize, value: f64) -> Option<f64> {
-        let d = value - self.median[f];
-        if self.mad[f] > 0.0 {
-            Some(d / (1.4826 * self.mad[f]))
-        } else if self.mean_ad[f] > 0.0 {
-            Some(d / (1.253314 * self.mean_ad[f]))
-        } else {
-            None
+        if self.constant[f] {
+            return None;
         }
+        let scale = if self.mad[f] > 0.0 {
+            1.4826 * self.mad[f]
+        } else {
+            1.253314 * self.mean_ad[f]
+        };
+        Some((value - self.median[f]) / scale.max(FEATURE_RESOLUTION[f]))
+    }
+
+    /// Percentile rank, 0–100: below plus half the ties.
+    fn percentile(&self, f: usize, value: f64) -> f64 {
+        let col = &self.sorted[f];
+        let below = col.partition_point(|x| *x < value);
+        let equal = col.partition_point(|x| *x <= value) - below;
+        if col.is_empty() {
+            return 0.0;
+        }
+        100.0 * (below as f64 + 0.5 * equal as f64) / col.len() as f64
     }
 }
 
@@ -102,6 +152,9 @@ fn context(s: &Assessment, spread: &Spread, thresholds: &RuleThresholds) -> Vec<
                 feature: rule.feature().to_string(),
                 value: values[f],
                 population_median: spread.median[f],
+                population_p10: spread.ranges[f].p10,
+                population_p90: spread.ranges[f].p90,
+                percentile: spread.percentile(f, values[f]),
                 robust_z: spread.robust_z(f, values[f]),
                 rule,
                 threshold: rule.threshold(thresholds),
@@ -128,15 +181,17 @@ pub(crate) fn anomalies(
             let context = context(s, spread, thresholds);
             let explanation = text::explanation(&text::ExplanationInput {
                 features: &s.features,
+                events: s.events,
+                denied: s.detail.denied,
+                off_hours: s.detail.off_hours,
                 rules: &s.rules,
                 thresholds,
-                medians: &spread.median,
+                ranges: &spread.ranges,
                 score: s.score,
                 outlier: s.outlier,
                 contamination_threshold: statistics.contamination_threshold,
                 skipped_reason: statistics.reason.as_deref(),
                 contributions: &contributions,
-                context: &context,
             });
             Some(Anomaly {
                 entity: s.entity.clone(),
@@ -155,6 +210,7 @@ pub(crate) fn anomalies(
                 peak_window_start: format_rfc3339(s.peak_start),
                 feature_contributions: contributions,
                 feature_context: context,
+                evidence: evidence::evidence(s),
             })
         })
         .collect();

@@ -4,12 +4,15 @@
 //! 2. [`population::run_forest`]: the Isolation Forest over the population;
 //! 3. [`population::judge`]: severity and confidence, the allowlist applied;
 //! 4. [`population::pseudonymize`]: keyed pseudonyms replace identifiers;
-//! 5. [`anomalies::anomalies`]: the flagged entities, explained;
+//! 5. [`anomalies::anomalies`]: the flagged entities, explained, with the
+//!    [`evidence`] behind them;
 //! 6. [`anomalies::timeline`]: anomalies by first appearance;
-//! 7. [`rows::raw_rows`]: the raw rows the logs mode keeps;
+//! 7. [`rows::raw_rows`]: the raw rows the logs mode keeps, each marked
+//!    with the evidence it belongs to;
 //! 8. [`overview`] and [`text::summary`]: risk, counts, time, summary.
 
 mod anomalies;
+mod evidence;
 mod overview;
 mod population;
 mod rows;
@@ -19,7 +22,7 @@ use crate::config::{Config, EntityField, Format};
 use crate::error::{input_label, Error};
 use crate::partial::Partial;
 use crate::privacy::Pseudonymizer;
-use crate::report::{FeatureValues, Input, Report, SCHEMA_VERSION};
+use crate::report::{FeatureRanges, FeatureValues, Input, Report, SCHEMA_VERSION};
 use crate::text;
 
 use self::anomalies::Spread;
@@ -71,7 +74,7 @@ pub(crate) fn build(
         format,
         entity_field,
         pseudonymizer.as_ref(),
-        &anomalies,
+        &evidence::row_marks(&population),
     );
 
     let risk_level = overview::risk(&anomalies);
@@ -112,6 +115,8 @@ pub(crate) fn build(
         anomalies,
         entities: population::entity_reports(&population, entity_field),
         population_medians: FeatureValues::from_array(spread.median),
+        population_ranges: FeatureRanges::from_array(spread.ranges),
+        events_by_hour: p.per_hour.to_vec(),
         statistics,
         lines: overview::line_counts(&p),
         rejected_lines: p.rejected,

@@ -4,7 +4,7 @@
 
 use crate::allowlist::Allowlist;
 use crate::config::{EntityField, ForestConfig, RuleThresholds};
-use crate::features::Features;
+use crate::features::{EntityAccumulator, Features};
 use crate::forest::{self, PopulationScores, Row};
 use crate::partial::Partial;
 use crate::privacy::{self, Pseudonymizer};
@@ -30,6 +30,10 @@ pub(crate) struct Assessment {
     pub allowlisted: bool,
     pub severity: Option<Severity>,
     pub confidence: f64,
+    /// What the evidence of an anomaly is drawn from (per-host tallies,
+    /// hour counters, largest events; the times are dropped). Emptied for
+    /// entities that are not flagged once they are judged.
+    pub detail: EntityAccumulator,
 }
 
 /// Stage 1: each entity's features and fired rules, sorted by entity value
@@ -40,7 +44,8 @@ pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Ass
     accs.into_iter()
         .map(|(name, mut acc)| {
             let (features, peak_start) = acc.features();
-            let rules = scoring::fired_rules(&features, rules);
+            let rules = scoring::fired_rules(&features, acc.events, rules);
+            acc.times = Vec::new();
             Assessment {
                 entity: name.into_string(),
                 features,
@@ -55,6 +60,7 @@ pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Ass
                 allowlisted: false,
                 severity: None,
                 confidence: 0.0,
+                detail: acc,
             }
         })
         .collect()
@@ -148,6 +154,9 @@ pub(crate) fn judge(
         )
         .filter(|_| !s.allowlisted);
         s.confidence = scoring::confidence(s.rules.len(), s.score);
+        if s.severity.is_none() {
+            s.detail = EntityAccumulator::default();
+        }
     }
     AllowlistEffect {
         allowlisted: population.iter().filter(|s| s.allowlisted).count() as u64,
