@@ -10,8 +10,13 @@ import { gzipSync } from 'node:zlib';
 
 import { CHROMIUM_ARGS, canonical, dataDir, installPackage, repoRoot, runCli, serveStatic } from './helpers.mjs';
 
-/** The budget for the package's .wasm, gzipped. */
-const WASM_GZIP_BUDGET = 300_000;
+/**
+ * The budget for the package's .wasm, gzipped (Node zlib, level 9). It was
+ * 300,000 B while the package had no compressed input, field mapping,
+ * several inputs, Intl time zones, TreeSHAP attribution or evidence; with
+ * them it measures 301,788 B (2026-11-30), so the budget is 310,000 B.
+ */
+const WASM_GZIP_BUDGET = 310_000;
 
 let pkg;
 let installed;
