@@ -58,23 +58,13 @@ pub fn time_zone() -> Option<String> {
 }
 
 /// Every zone name the browser knows (`Intl.supportedValuesOf('timeZone')`),
-/// or none on a browser too old to list them.
+/// or none on a browser too old to list them: the detector's own lookup, the
+/// one that validates the zone.
 pub fn time_zone_names() -> Vec<String> {
-    let list = || -> Option<js_sys::Array> {
-        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let values_of: js_sys::Function = js_sys::Reflect::get(&intl, &"supportedValuesOf".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        values_of
-            .call1(&intl, &"timeZone".into())
-            .ok()?
-            .dyn_into()
-            .ok()
-    };
-    list()
-        .map(|names| names.iter().filter_map(|n| n.as_string()).collect())
-        .unwrap_or_default()
+    #[cfg(target_arch = "wasm32")]
+    return detector::host_zone_names();
+    #[cfg(not(target_arch = "wasm32"))]
+    Vec::new()
 }
 
 /// The signed-in analyst: the JWT and the email it was issued to. Kept in

@@ -15,6 +15,10 @@
 
 #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
 mod intl;
+/// Every zone name the JavaScript host knows (`Intl.supportedValuesOf`), or
+/// none on an engine too old to list them.
+#[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+pub use intl::supported_names as host_zone_names;
 
 use std::fmt;
 use std::str::FromStr;

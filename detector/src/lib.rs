@@ -63,6 +63,8 @@ pub mod vocab;
 pub mod wasm;
 
 pub use analyzer::Analyzer;
+#[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
+pub use clock::host_zone_names;
 pub use config::{Config, EntityField, Fields, Format, FormatChoice, LogsMode, Preset};
 pub use error::Error;
 pub use features::{Features, FEATURE_NAMES};
