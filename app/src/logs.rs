@@ -130,7 +130,7 @@ pub struct TableView {
     pub action: Option<Action>,
     /// Only rows marked as this evidence by the detector.
     pub evidence: Option<EvidenceKind>,
-    /// Case-insensitive text anywhere in the row.
+    /// Text anywhere in the row, ignoring (ASCII) case.
     pub query: String,
     pub rows: LogFilter,
     /// `None`: file order.
@@ -240,9 +240,21 @@ impl TableView {
     }
 }
 
+/// Whether `hay` contains `needle` (ASCII lower case), ignoring ASCII case.
+/// ASCII only: Unicode case tables would cost the page more bytes than a
+/// search of log fields (IPs, hosts, paths, codes) gains from them.
+fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    let n = needle.len();
+    n == 0
+        || hay
+            .as_bytes()
+            .windows(n)
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// Whether any of the row's shown fields contains `query` (lower case).
 fn row_text_contains(row: &LogRow, query: &str) -> bool {
-    let has = |s: &str| s.to_lowercase().contains(query);
+    let has = |s: &str| contains_ignoring_case(s, query);
     has(&row.time)
         || has(&row.entity)
         || row.clientip.as_deref().is_some_and(has)
@@ -267,7 +279,7 @@ pub fn matching(rows: &[LogRow], filter: LogFilter) -> Vec<u32> {
 /// Indices of the rows that fit `view`, in its order (file order within
 /// equal values, so a sort is stable).
 pub fn select(rows: &[LogRow], view: &TableView) -> Vec<u32> {
-    let query = view.query.trim().to_lowercase();
+    let query = view.query.trim().to_ascii_lowercase();
     let mut idx: Vec<u32> = rows
         .iter()
         .enumerate()

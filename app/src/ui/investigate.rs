@@ -266,7 +266,7 @@ fn evidence(r: &detector::Report, a: &Anomaly, view: &TableView) -> Html {
                 <article class="evidence-item" data-kind="denials">
                     <h3>{ format::evidence_label(EvidenceKind::Denials) }</h3>
                     <p>{ of_all(d.count) }</p>
-                    { host_list(view, "Most denied", d.top_hosts.iter().map(|h| (h.host.as_str(), format::thousands(h.count)))) }
+                    { host_list(view, "Most denied", d.top_hosts.iter().map(|h| (h.host.as_str(), format::thousands(h.count))).collect()) }
                     if rows { { show_rows(view, EvidenceKind::Denials) } }
                 </article>
             }
@@ -274,7 +274,7 @@ fn evidence(r: &detector::Report, a: &Anomaly, view: &TableView) -> Html {
                 <article class="evidence-item" data-kind="transfer">
                     <h3>{"Transferred"}</h3>
                     <p>{ format::bytes(t.bytes as f64) }</p>
-                    { host_list(view, "By host", t.top_hosts.iter().map(|h| (h.host.as_str(), format::bytes(h.bytes as f64)))) }
+                    { host_list(view, "By host", t.top_hosts.iter().map(|h| (h.host.as_str(), format::bytes(h.bytes as f64))).collect()) }
                     <h4>{"Largest events"}</h4>
                     <ol class="largest">
                         { for t.largest_events.iter().map(|x| html! {
@@ -288,7 +288,7 @@ fn evidence(r: &detector::Report, a: &Anomaly, view: &TableView) -> Html {
             <article class="evidence-item" data-kind="hosts">
                 <h3>{"Hosts"}</h3>
                 <p>{ format::counted(e.hosts.count, "distinct host", "distinct hosts") }</p>
-                { host_list(view, "Most requested", e.hosts.top.iter().map(|h: &HostCount| (h.host.as_str(), format::thousands(h.count)))) }
+                { host_list(view, "Most requested", e.hosts.top.iter().map(|h: &HostCount| (h.host.as_str(), format::thousands(h.count))).collect()) }
             </article>
             if let Some(o) = &e.off_hours {
                 <article class="evidence-item" data-kind="off_hours">
@@ -302,16 +302,12 @@ fn evidence(r: &detector::Report, a: &Anomaly, view: &TableView) -> Html {
 }
 
 /// Hosts with a number each; a host links to the entity's rows to it.
-fn host_list<'a>(
-    view: &TableView,
-    title: &'static str,
-    hosts: impl Iterator<Item = (&'a str, String)>,
-) -> Html {
+fn host_list(view: &TableView, title: &'static str, hosts: Vec<(&str, String)>) -> Html {
     html! {
         <>
             <h4>{ title }</h4>
             <ul class="host-list">
-                { for hosts.map(|(host, n)| {
+                { for hosts.into_iter().map(|(host, n)| {
                     let to = TableView { host: Some(host.to_string()), ..TableView::entity(view.entity.as_deref().unwrap_or_default()) };
                     html! {
                         <li>

@@ -4,7 +4,7 @@
 //! written to the URL fragment ([`fragment`]); only the page number is its
 //! own.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use detector::report::{EvidenceKind, LogRow};
@@ -55,7 +55,8 @@ impl Shape {
 }
 
 /// What the table needs once per report: its shape, the anomalous row
-/// count, and the hosts to suggest (most frequent first).
+/// count, and the hosts to suggest (in name order; the browser narrows the
+/// list as one types).
 struct Facts {
     shape: Shape,
     anomalous: usize,
@@ -64,17 +65,14 @@ struct Facts {
 
 fn facts(rows: &[LogRow], format: Format) -> Facts {
     let csv = format == Format::Csv;
-    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut hosts: BTreeSet<&str> = BTreeSet::new();
     for r in rows {
-        for h in [r.host.as_deref(), r.resource.as_deref()]
-            .into_iter()
-            .flatten()
-        {
-            *counts.entry(h).or_default() += 1;
-        }
+        hosts.extend(
+            [r.host.as_deref(), r.resource.as_deref()]
+                .into_iter()
+                .flatten(),
+        );
     }
-    let mut hosts: Vec<(&str, u64)> = counts.into_iter().collect();
-    hosts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     Facts {
         shape: Shape {
             ip: !csv || rows.iter().any(|x| x.clientip.is_some()),
@@ -85,7 +83,7 @@ fn facts(rows: &[LogRow], format: Format) -> Facts {
         hosts: hosts
             .into_iter()
             .take(MAX_SUGGESTIONS)
-            .map(|(h, _)| h.to_string())
+            .map(str::to_string)
             .collect(),
     }
 }
@@ -164,6 +162,10 @@ fn rows_switch(view: &TableView, total: usize, anomalous: usize) -> Html {
     }
 }
 
+/// The view a filter's new value makes (one type for every filter, so each
+/// field's markup is compiled once).
+type Apply = Rc<dyn Fn(String) -> TableView>;
+
 /// A text field that applies its value on Enter or when focus leaves it
 /// (the `change` event), so typing does not add a history entry per key.
 fn text_filter(
@@ -171,7 +173,7 @@ fn text_filter(
     label: &'static str,
     value: &str,
     suggestions: Option<(&'static str, Vec<String>)>,
-    apply: impl Fn(String) -> TableView + 'static,
+    apply: Apply,
 ) -> Html {
     let onchange = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
@@ -197,7 +199,7 @@ fn select_filter(
     label: &'static str,
     current: Option<&'static str>,
     options: Vec<(&'static str, &'static str)>,
-    apply: impl Fn(String) -> TableView + 'static,
+    apply: Apply,
 ) -> Html {
     let onchange = Callback::from(move |e: Event| {
         let s: HtmlSelectElement = e.target_unchecked_into();
@@ -230,13 +232,13 @@ fn filters(r: &detector::Report, view: &TableView, facts: &Facts) -> Html {
         )
         .take(MAX_SUGGESTIONS)
         .collect();
-    let with = |f: fn(&mut TableView, String)| {
+    let with = |f: fn(&mut TableView, String)| -> Apply {
         let v = view.clone();
-        move |value: String| {
+        Rc::new(move |value: String| {
             let mut next = v.clone();
             f(&mut next, value);
             next
-        }
+        })
     };
     let host_label = if facts.shape.csv {
         "Host or resource"
