@@ -238,6 +238,8 @@ describe('investigation view, in the browser', () => {
     await page.reload();
     await page.waitForSelector('[data-testid="dropzone"]');
     assert.equal(hash(page), `#entity=${anomaly.entity}`);
+    assert.match(await page.textContent('[data-testid="pending-view"]'), new RegExp(`investigation of ${anomaly.entity.replaceAll('.', '\\.')} once the file is analyzed again`));
+    assert.deepEqual(await axe(page, 'upload page after a reload, the view pending'), []);
     await analyzeFile(page, file);
     await checkInvestigation(page, report, anomaly);
 

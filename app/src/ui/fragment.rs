@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use crate::logs::TableView;
 
-fn read() -> TableView {
+/// The view the fragment describes now.
+pub fn read() -> TableView {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
