@@ -187,6 +187,95 @@ pub fn scatter(
     (points, ax, ay)
 }
 
+/// Where one feature of an entity sits in the population, on a strip
+/// `width` units wide: the typical band (P10–P90), the median and the
+/// entity's value, each an x in [0, width]. The axis is the one the
+/// population scatter uses for that feature (log for counts and bytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RangeStrip {
+    pub band_x: f64,
+    pub band_width: f64,
+    pub median_x: f64,
+    pub value_x: f64,
+}
+
+impl RangeStrip {
+    pub fn new(axis: &Axis, p10: f64, median: f64, p90: f64, value: f64, width: f64) -> Self {
+        let x = |v: f64| axis.unit(v) * width;
+        let (a, b) = (x(p10), x(p90));
+        RangeStrip {
+            band_x: a,
+            band_width: (b - a).max(2.0),
+            median_x: x(median),
+            value_x: x(value),
+        }
+    }
+}
+
+/// The axis of feature `feature` over the population (and `value`, so the
+/// entity's own point is always on the strip).
+pub fn feature_axis(entities: &[EntityReport], feature: usize, value: f64) -> Axis {
+    Axis::fit(
+        entities
+            .iter()
+            .map(|e| e.features.vector()[feature])
+            .chain(std::iter::once(value)),
+        log_scale_fits(feature),
+    )
+}
+
+/// Two hour-of-day profiles side by side, each as shares of its own total
+/// so an entity with 40 events reads against a population of a million:
+/// per hour, (x, width) of the slot and the heights of the entity's and the
+/// population's bars. The taller share fills the plot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HourProfile {
+    pub slots: Vec<HourSlot>,
+    /// The largest share of either profile (the top of the plot).
+    pub max_share: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HourSlot {
+    pub hour: usize,
+    pub x: f64,
+    pub width: f64,
+    pub entity_share: f64,
+    pub population_share: f64,
+    pub entity_height: f64,
+    pub population_height: f64,
+}
+
+impl HourProfile {
+    /// `entity` may be empty (no profile of its own): its bars are then 0.
+    pub fn new(entity: &[u64], population: &[u64], frame: &Frame) -> Self {
+        let share = |v: &[u64], h: usize| {
+            let total: u64 = v.iter().sum();
+            v.get(h).map_or(0.0, |&n| n as f64 / total.max(1) as f64)
+        };
+        let max_share = (0..24)
+            .map(|h| share(entity, h).max(share(population, h)))
+            .fold(0.0, f64::max);
+        let top = if max_share > 0.0 { max_share } else { 1.0 };
+        let width = frame.plot_width() / 24.0;
+        let slots = (0..24)
+            .map(|hour| {
+                let (e, p) = (share(entity, hour), share(population, hour));
+                HourSlot {
+                    hour,
+                    x: frame.pad_left + hour as f64 * width,
+                    width,
+                    entity_share: e,
+                    population_share: p,
+                    entity_height: frame.plot_height() * e / top,
+                    population_height: frame.plot_height() * p / top,
+                }
+            })
+            .collect();
+        HourProfile { slots, max_share }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +339,36 @@ mod tests {
         assert_eq!(zeros.unit(0.0), 0.0);
         let empty = Axis::fit(std::iter::empty(), false);
         assert_eq!((empty.min, empty.max), (0.0, 1.0));
+    }
+
+    #[test]
+    fn hour_profiles_are_shares_and_the_taller_fills_the_plot() {
+        let mut entity = vec![0u64; 24];
+        entity[2] = 3;
+        entity[3] = 1;
+        let population = vec![10u64; 24];
+        let p = HourProfile::new(&entity, &population, &FRAME);
+        assert_eq!(p.slots.len(), 24);
+        assert!((p.max_share - 0.75).abs() < 1e-12);
+        assert_eq!(p.slots[2].entity_height, FRAME.plot_height());
+        assert!((p.slots[3].entity_share - 0.25).abs() < 1e-12);
+        assert!((p.slots[0].population_share - 1.0 / 24.0).abs() < 1e-12);
+        assert!((p.slots[23].x + p.slots[23].width - (FRAME.width - FRAME.pad_right)).abs() < 1e-9);
+        let alone = HourProfile::new(&[], &population, &FRAME);
+        assert_eq!(alone.slots[5].entity_height, 0.0);
+        assert_eq!(alone.slots[5].population_height, FRAME.plot_height());
+        let empty = HourProfile::new(&[], &[], &FRAME);
+        assert_eq!(empty.slots[0].population_height, 0.0);
+    }
+
+    #[test]
+    fn range_strip_places_band_median_and_value() {
+        let axis = Axis::fit([0.0, 100.0].into_iter(), false);
+        let s = RangeStrip::new(&axis, 10.0, 20.0, 30.0, 100.0, 200.0);
+        assert_eq!((s.band_x, s.band_width), (20.0, 40.0));
+        assert_eq!(s.median_x, 40.0);
+        assert_eq!(s.value_x, 200.0);
+        let narrow = RangeStrip::new(&axis, 5.0, 5.0, 5.0, 0.0, 200.0);
+        assert_eq!(narrow.band_width, 2.0, "a one-value band stays visible");
     }
 }

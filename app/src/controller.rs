@@ -19,6 +19,7 @@ use crate::browser::{self, Session};
 use crate::flow::{Event, Flow, Page};
 use crate::job::{self, Job, JobEvent};
 use crate::settings::Settings;
+use crate::ui::fragment;
 use crate::ui::state::LoadedRef;
 
 /// The [`Flow`] as Yew state: every change goes through [`Flow::apply`].
@@ -148,6 +149,13 @@ impl Controller {
             }),
             JobEvent::Finished(loaded) => {
                 self.stop();
+                // The URL fragment's view (entity, filters) belongs to the
+                // report it was made on: a later analysis starts unfiltered.
+                // The first one after the page loaded keeps it, so a reload
+                // and a re-run of the same file restore the view.
+                if self.loaded.is_some() {
+                    fragment::clear();
+                }
                 self.loaded.set(Some(LoadedRef(Rc::from(loaded))));
                 self.apply(Event::Finished);
             }

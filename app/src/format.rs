@@ -69,6 +69,35 @@ pub fn rate(bytes_done: u64, millis: f64) -> String {
     format!("{:.1} MB/s", bytes_done as f64 / 1e6 / (millis / 1000.0))
 }
 
+/// What the page calls a kind of evidence: the headings of the detector's
+/// own evidence lines (`detector::export::evidence_lines`: "Busiest minute",
+/// "Denied", "Transferred", "Off-hours"), the transfer mark being one of the
+/// largest events.
+pub fn evidence_label(kind: detector::report::EvidenceKind) -> &'static str {
+    use detector::report::EvidenceKind;
+    match kind {
+        EvidenceKind::Burst => "Busiest minute",
+        EvidenceKind::Denials => "Denied",
+        EvidenceKind::Transfer => "Largest transfer",
+        EvidenceKind::OffHours => "Off-hours",
+    }
+}
+
+/// The local time the hour-of-day profiles are in: the IANA zone's name, or
+/// the fixed offset (`UTC`, `UTC+02:00`, `UTC-05:30`).
+pub fn local_zone(off: &detector::config::OffHours) -> String {
+    if let Some(tz) = &off.timezone {
+        return tz.clone();
+    }
+    let m = off.utc_offset_minutes;
+    if m == 0 {
+        return "UTC".into();
+    }
+    let sign = if m < 0 { '-' } else { '+' };
+    let m = m.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +140,17 @@ mod tests {
         assert_eq!(feature_value(2, 75_000_000.0), "75.0 MB");
         assert_eq!(feature_value(0, 150.0), "150");
         assert_eq!(feature_value(3, 2.5), "2.5");
+    }
+
+    #[test]
+    fn zones_read_as_offsets_or_names() {
+        let mut off = detector::config::OffHours::default();
+        assert_eq!(local_zone(&off), "UTC");
+        off.utc_offset_minutes = -330;
+        assert_eq!(local_zone(&off), "UTC-05:30");
+        off.utc_offset_minutes = 120;
+        assert_eq!(local_zone(&off), "UTC+02:00");
+        off.timezone = Some("Europe/Berlin".into());
+        assert_eq!(local_zone(&off), "Europe/Berlin");
     }
 }

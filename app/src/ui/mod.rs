@@ -3,7 +3,10 @@
 //! its props and calls back. What an action does is the
 //! [`Controller`]'s business.
 
+pub(crate) mod fragment;
+mod investigate;
 mod login;
+mod logtable;
 mod progress;
 mod results;
 pub mod state;

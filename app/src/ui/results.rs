@@ -13,10 +13,13 @@ use crate::browser;
 use crate::chart::{self, ActivityChart, Frame};
 use crate::export;
 use crate::format;
-use crate::logs::{self, LogFilter};
+use crate::logs::TableView;
+use crate::ui::fragment;
+use crate::ui::investigate::Investigation;
+use crate::ui::logtable::LogTable;
 use crate::ui::state::{Engine, LoadedRef};
 
-fn severity_class(s: Severity) -> &'static str {
+pub(super) fn severity_class(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "sev-critical",
         Severity::High => "sev-high",
@@ -33,7 +36,7 @@ fn risk_class(r: RiskLevel) -> &'static str {
     }
 }
 
-fn severity_badge(s: Severity) -> Html {
+pub(super) fn severity_badge(s: Severity) -> Html {
     html! { <span class={classes!("badge", severity_class(s))} data-severity={s.as_str()}>{ s.as_str() }</span> }
 }
 
@@ -57,6 +60,16 @@ pub struct ResultsProps {
 pub fn results_page(p: &ResultsProps) -> Html {
     let l = &p.loaded.0;
     let r = &l.report;
+    // The fragment names the entity under investigation (if the report has
+    // it: a fragment kept across a reload may name another file's entity).
+    let view = fragment::use_fragment_view();
+    let investigated = {
+        let name = view.entity.clone();
+        *use_memo((p.loaded.clone(), name), |(l, name)| {
+            let name = name.as_deref()?;
+            l.0.report.entities.iter().position(|e| e.entity == name)
+        })
+    };
     let base = r
         .filename
         .clone()
@@ -83,20 +96,24 @@ pub fn results_page(p: &ResultsProps) -> Html {
                     <button class="btn btn-secondary" data-testid="export-csv" onclick={export_csv}>{"Export anomalies CSV"}</button>
                 </div>
             </div>
-            <Summary loaded={p.loaded.clone()} />
-            <Timeline loaded={p.loaded.clone()} />
-            <section class="panel" aria-labelledby="anomalies-title">
-                <h2 id="anomalies-title">{ format!("Anomalies ({})", r.anomaly_count) }</h2>
-                if r.anomalies.is_empty() {
-                    <p class="empty" data-testid="no-anomalies">{ format!("No {} behaved abnormally under the current thresholds.", entity_plural(r)) }</p>
-                } else {
-                    <div class="anomaly-grid">
-                        { for r.anomalies.iter().map(|a| anomaly_card(r, a)) }
-                    </div>
-                }
-            </section>
-            <Population loaded={p.loaded.clone()} />
-            <LogTable loaded={p.loaded.clone()} />
+            if let Some(entity) = investigated {
+                <Investigation loaded={p.loaded.clone()} {entity} view={view.clone()} />
+            } else {
+                <Summary loaded={p.loaded.clone()} />
+                <Timeline loaded={p.loaded.clone()} />
+                <section class="panel" aria-labelledby="anomalies-title">
+                    <h2 id="anomalies-title">{ format!("Anomalies ({})", r.anomaly_count) }</h2>
+                    if r.anomalies.is_empty() {
+                        <p class="empty" data-testid="no-anomalies">{ format!("No {} behaved abnormally under the current thresholds.", entity_plural(r)) }</p>
+                    } else {
+                        <div class="anomaly-grid">
+                            { for r.anomalies.iter().map(|a| anomaly_card(r, a)) }
+                        </div>
+                    }
+                </section>
+                <Population loaded={p.loaded.clone()} />
+            }
+            <LogTable loaded={p.loaded.clone()} view={view.clone()} />
             <p class="hint run-info" data-testid="run-info" data-elapsed-ms={format!("{:.0}", l.elapsed_ms)}
                 data-worker-memory={l.worker_memory.map(|m| format!("{m:.0}")).unwrap_or_default()}>{ format!(
                 "Analyzed {} {} in {:.1} s{} · {} · detector {} · seed {}",
@@ -306,7 +323,7 @@ fn timeline(p: &SectionProps) -> Html {
                         <li class={classes!("tl-item", severity_class(t.severity))} data-testid="timeline-item" data-entity={t.entity.clone()}>
                             <span class="tl-dot" aria-hidden="true"></span>
                             <time datetime={t.timestamp.clone()}>{ format::timestamp(&t.timestamp) }</time>
-                            <span class="tl-entity mono">{ t.entity.clone() }</span>
+                            <a class="tl-entity mono" href={fragment::href(&TableView::entity(&t.entity))} data-testid="timeline-investigate">{ t.entity.clone() }</a>
                             { severity_badge(t.severity) }
                             <span class="chip chip-muted">{ t.detection_type.as_str() }</span>
                             <span class="tl-rules">{ t.triggered_rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(" · ") }</span>
@@ -379,6 +396,8 @@ fn anomaly_card(r: &Report, a: &Anomaly) -> Html {
                     { format!(" · isolation score {s:.3}") }
                 }
             </footer>
+            <a class="btn btn-secondary btn-small investigate-link" href={fragment::href(&TableView::entity(&a.entity))}
+                data-testid="investigate" aria-label={format!("Investigate {}", a.entity)}>{"Investigate →"}</a>
           </div>
           <div class="card-side">
             <table class="table compact features">
@@ -406,6 +425,45 @@ const SCATTER_FRAME: Frame = Frame {
     pad_top: 12.0,
     pad_right: 40.0,
 };
+
+/// One entity on the scatter: anomalies are links (keyboard reachable);
+/// any other point opens on a click (the svg's handler), and by the table's
+/// filter.
+fn scatter_point(r: &Report, pt: &chart::Point, fx: usize, fy: usize) -> Html {
+    let e = &r.entities[pt.entity_index];
+    let class = match e.severity {
+        Some(s) => classes!("dot", severity_class(s)),
+        None => classes!("dot", "normal"),
+    };
+    let v = e.features.vector();
+    let tip = format!(
+        "{}: {} {}, {} {}{}",
+        e.entity,
+        format::feature_label(FEATURE_NAMES[fx]),
+        format::feature_value(fx, v[fx]),
+        format::feature_label(FEATURE_NAMES[fy]),
+        format::feature_value(fy, v[fy]),
+        e.isolation_score
+            .map(|s| format!(", score {s:.3}"))
+            .unwrap_or_default()
+    );
+    let dot = html! {
+        <>
+            if e.is_outlier {
+                <circle class="outlier-ring" cx={format!("{:.1}", pt.x)} cy={format!("{:.1}", pt.y)} r="9" />
+            }
+            <circle class={class} cx={format!("{:.1}", pt.x)} cy={format!("{:.1}", pt.y)} r={if e.severity.is_some() { "6" } else { "4" }} data-entity={e.severity.is_none().then(|| e.entity.clone())}>
+                <title>{ tip.clone() }</title>
+            </circle>
+        </>
+    };
+    match e.severity {
+        Some(_) => html! {
+            <a class="dot-link" href={fragment::href(&TableView::entity(&e.entity))} aria-label={format!("Investigate {tip}")} data-testid="scatter-investigate">{ dot }</a>
+        },
+        None => html! { <g>{ dot }</g> },
+    }
+}
 
 #[function_component(Population)]
 fn population(p: &SectionProps) -> Html {
@@ -456,22 +514,14 @@ fn population(p: &SectionProps) -> Html {
     // Normal entities first so anomalies draw on top.
     let mut order: Vec<&chart::Point> = points.iter().collect();
     order.sort_by_key(|pt| r.entities[pt.entity_index].severity);
-    let dots = order.iter().map(|pt| {
-        let e = &r.entities[pt.entity_index];
-        let class = match e.severity {
-            Some(s) => classes!("dot", severity_class(s)),
-            None => classes!("dot", "normal"),
-        };
-        let v = e.features.vector();
-        html! {
-            <g>
-                if e.is_outlier {
-                    <circle class="outlier-ring" cx={format!("{:.1}", pt.x)} cy={format!("{:.1}", pt.y)} r="9" />
-                }
-                <circle class={class} cx={format!("{:.1}", pt.x)} cy={format!("{:.1}", pt.y)} r={if e.severity.is_some() { "6" } else { "4" }}>
-                    <title>{ format!("{}: {} {}, {} {}{}", e.entity, format::feature_label(FEATURE_NAMES[fx]), format::feature_value(fx, v[fx]), format::feature_label(FEATURE_NAMES[fy]), format::feature_value(fy, v[fy]), e.isolation_score.map(|s| format!(", score {s:.3}")).unwrap_or_default()) }</title>
-                </circle>
-            </g>
+    let dots = order.iter().map(|pt| scatter_point(r, pt, fx, fy));
+    // One handler for every point: the clicked circle names its entity.
+    let open_point = Callback::from(|ev: MouseEvent| {
+        let entity = ev
+            .target_dyn_into::<web_sys::Element>()
+            .and_then(|t| t.get_attribute("data-entity"));
+        if let Some(entity) = entity {
+            fragment::go(&TableView::entity(&entity));
         }
     });
     let ticks = [0.0, 0.5, 1.0];
@@ -484,7 +534,7 @@ fn population(p: &SectionProps) -> Html {
                     { select("pop-y", "Y axis", fy, false) }
                 </div>
             </div>
-            <svg class="scatter" viewBox={format!("0 0 {} {}", f.width, f.height)} role="img"
+            <svg class="scatter" viewBox={format!("0 0 {} {}", f.width, f.height)} role="group" onclick={open_point}
                 aria-label={format!("{} against {} for every entity; anomalies coloured by severity, outliers ringed", format::feature_label(FEATURE_NAMES[fy]), format::feature_label(FEATURE_NAMES[fx]))}>
                 <rect class="plot-bg" x={f.pad_left.to_string()} y={f.pad_top.to_string()} width={f.plot_width().to_string()} height={f.plot_height().to_string()} />
                 { for ticks.iter().map(|&t| {
@@ -515,96 +565,8 @@ fn population(p: &SectionProps) -> Html {
     }
 }
 
-#[function_component(LogTable)]
-fn log_table(p: &SectionProps) -> Html {
-    let r = &p.loaded.0.report;
-    let filter = use_state(LogFilter::default);
-    let page = use_state(|| 0usize);
-    let rows: &[detector::report::LogRow] = r.logs.as_deref().unwrap_or(&[]);
-    let indices = {
-        let loaded = p.loaded.clone();
-        let f = *filter;
-        use_memo((loaded, f), move |(loaded, f)| {
-            logs::matching(loaded.0.report.logs.as_deref().unwrap_or(&[]), *f)
-        })
-    };
-    let pages = logs::page_count(indices.len());
-    let current = (*page).min(pages - 1);
-    let shown = logs::page(&indices, current);
-    let set_filter = |f: LogFilter| {
-        let (filter, page) = (filter.clone(), page.clone());
-        Callback::from(move |_| {
-            filter.set(f);
-            page.set(0);
-        })
-    };
-    let go = |to: usize| {
-        let page = page.clone();
-        Callback::from(move |_| page.set(to))
-    };
-    let csv = r.format == Format::Csv;
-    let show_ip = !csv || rows.iter().any(|x| x.clientip.is_some());
-    let anomalous_total = rows.iter().filter(|x| x.is_anomalous).count();
-    html! {
-        <section class="panel" aria-labelledby="logs-title" data-testid="log-table">
-            <div class="section-head">
-                <h2 id="logs-title">{"Raw logs"}</h2>
-                <div class="segmented" role="group" aria-label="Which rows to show">
-                    { for [LogFilter::All, LogFilter::AnomaliesOnly].into_iter().map(|f| html! {
-                        <button class={classes!("seg", (*filter == f).then_some("active"))} aria-pressed={(*filter == f).to_string()}
-                            data-testid={if f == LogFilter::All { "filter-all" } else { "filter-anomalies" }} onclick={set_filter(f)}>
-                            { format!("{} ({})", f.label(), format::thousands(if f == LogFilter::All { rows.len() } else { anomalous_total } as u64)) }
-                        </button>
-                    }) }
-                </div>
-            </div>
-            if r.logs.is_none() {
-                <p class="empty" data-testid="no-rows">{ format!("No raw rows: files over {} MB are analyzed without keeping rows, so memory stays bounded. Every event was analyzed.", crate::settings::ANOMALOUS_LOGS_MAX_BYTES / (1024 * 1024)) }</p>
-            } else {
-                // Scrolls on its own: focusable so keyboard users can scroll it.
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Raw log rows">
-                    <table class="table logs">
-                        <thead><tr>
-                            <th scope="col">{"Time (UTC)"}</th>
-                            if show_ip { <th scope="col">{"Client IP"}</th> }
-                            if csv { <th scope="col">{"User"}</th> }
-                            <th scope="col">{"Host"}</th>
-                            if csv { <th scope="col">{"Resource"}</th> }
-                            <th scope="col">{"Action"}</th>
-                            <th scope="col" class="num">{"Response"}</th>
-                        </tr></thead>
-                        <tbody>
-                            { for shown.iter().map(|&i| {
-                                let row = &rows[i as usize];
-                                html! {
-                                    <tr class={classes!(row.is_anomalous.then_some("anomalous"))} data-testid="log-row" data-anomalous={row.is_anomalous.to_string()}>
-                                        <td class="mono">{ format::timestamp(&row.time).trim_end_matches(" UTC").to_string() }</td>
-                                        if show_ip { <td class="mono">{ row.clientip.clone().unwrap_or_else(|| "—".into()) }</td> }
-                                        if csv { <td class="mono">{ row.user.clone().unwrap_or_default() }</td> }
-                                        <td>{ row.host.clone().unwrap_or_else(|| "—".into()) }</td>
-                                        if csv { <td class="mono">{ row.resource.clone().unwrap_or_default() }</td> }
-                                        <td><span class={classes!("action", if matches!(row.action, detector::ingest::Action::Deny) { "deny" } else { "allow" })}>{ if matches!(row.action, detector::ingest::Action::Deny) { "DENY" } else { "ALLOW" } }</span></td>
-                                        <td class="num">{ row.responsecode.map(|c| c.to_string()).unwrap_or_else(|| "—".into()) }</td>
-                                    </tr>
-                                }
-                            }) }
-                        </tbody>
-                    </table>
-                </div>
-                <nav class="pager" aria-label="Raw log pages">
-                    <button class="btn btn-ghost btn-small" disabled={current == 0} onclick={go(0)} aria-label="First page">{"«"}</button>
-                    <button class="btn btn-ghost btn-small" disabled={current == 0} onclick={go(current.saturating_sub(1))} data-testid="page-prev">{"Previous"}</button>
-                    <span data-testid="page-info">{ format!("Page {} of {} · {} rows", current + 1, format::thousands(pages as u64), format::thousands(indices.len() as u64)) }</span>
-                    <button class="btn btn-ghost btn-small" disabled={current + 1 >= pages} onclick={go(current + 1)} data-testid="page-next">{"Next"}</button>
-                    <button class="btn btn-ghost btn-small" disabled={current + 1 >= pages} onclick={go(pages - 1)} aria-label="Last page">{"»"}</button>
-                </nav>
-            }
-        </section>
-    }
-}
-
 /// The results' title: the file's name, or "N files".
-fn title(r: &Report) -> String {
+pub(super) fn title(r: &Report) -> String {
     match r.inputs.len() {
         0 | 1 => r.filename.clone().unwrap_or_else(|| "Uploaded log".into()),
         n => format!("{n} files"),
@@ -612,7 +574,7 @@ fn title(r: &Report) -> String {
 }
 
 /// How the page names input `i`: its name, else "input N".
-fn input_name(r: &Report, i: usize) -> String {
+pub(super) fn input_name(r: &Report, i: usize) -> String {
     r.inputs
         .get(i)
         .and_then(|input| input.name.clone())

@@ -99,6 +99,9 @@ pub fn upload_page(p: &UploadProps) -> Html {
                     {"Drop a web-proxy log (JSONL) or an access log (CSV). signaltrace profiles every client, \
                       fires threshold rules and scores statistical outliers with an Isolation Forest."}
                 </p>
+                if !p.has_results {
+                    { pending_view() }
+                }
                 if let Some(e) = &p.error {
                     <div class="alert alert-error" role="alert" data-testid="upload-error">
                         <strong>{"Cannot analyze this file. "}</strong>{ e.clone() }
@@ -486,5 +489,23 @@ fn settings_panel(p: &SettingsProps) -> Html {
             }
             <p class="hint">{ format!("Files over {} MB keep raw rows only for anomalous entities, to keep memory low.", ALL_LOGS_MAX_BYTES / (1024 * 1024)) }</p>
         </aside>
+    }
+}
+
+/// After a reload (or from a shared link) the fragment still holds a view
+/// of results the page no longer has: say what will open, and when.
+fn pending_view() -> Html {
+    let view = crate::ui::fragment::read();
+    if view == crate::logs::TableView::default() {
+        return html! {};
+    }
+    let what = match &view.entity {
+        Some(e) => format!("This link opens the investigation of {e}"),
+        None => "This link holds a view of the results".to_string(),
+    };
+    html! {
+        <div class="alert alert-info" role="status" data-testid="pending-view">
+            { format!("{what} once the file is analyzed again: a report lives only in the page that made it, so after a reload the file is needed once more.") }
+        </div>
     }
 }
