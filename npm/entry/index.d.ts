@@ -115,7 +115,7 @@ export interface ForestConfig {
      * Seed of the ChaCha20 generator (in JavaScript a Number or a BigInt
      * up to 2^53 - 1, which a report can echo exactly).
      */
-    seed: number | bigint;
+    seed: number;
 }
 
 /**
