@@ -34,7 +34,8 @@ function failed(error) {
  */
 export function load(source) {
   loading ??= Promise.resolve(source)
-    .then((s) => initWasm({ module_or_path: s }))
+    // wasm-bindgen's own `{ module_or_path }` form is accepted too.
+    .then((s) => initWasm(s && typeof s === 'object' && 'module_or_path' in s ? s : { module_or_path: s }))
     .then(succeeded, (e) => {
       failed(e);
       throw e;
