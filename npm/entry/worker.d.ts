@@ -7,7 +7,7 @@ export type { Options, Report } from './index.js';
 export interface Progress {
     /** Bytes read so far. */
     bytes: number;
-    /** The file's size: `bytes / total` is the share done. */
+    /** The size of all files: `bytes / total` is the share done. */
     total: number;
     /** Complete lines seen so far. */
     lines: number;
@@ -16,6 +16,8 @@ export interface Progress {
 /** What `analyzeFile` reads: a `File` or `Blob` (typed structurally, so no `dom` lib is needed). */
 export interface BlobLike {
     readonly size: number;
+    /** A `File`'s name names its input (unless `options.filename` is given, for the first). */
+    readonly name?: string;
     slice(start?: number, end?: number): { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
@@ -40,8 +42,13 @@ export interface AnalyzeFileControls {
 
 /**
  * Analyzes `file` in a module worker, reading it in slices; resolves with
- * the report `analyze(bytes, options)` gives. Rejects with the detector's
- * error (an `Error` with the CLI's message), or with `signal.reason` when
- * cancelled.
+ * the report `analyze(bytes, options)` gives. Several files are the inputs
+ * of one analysis, in order (rotated parts: `Report.inputs` lists them).
+ * Rejects with the detector's error (an `Error` with the CLI's message), or
+ * with `signal.reason` when cancelled.
  */
-export function analyzeFile(file: BlobLike, options?: Options, controls?: AnalyzeFileControls): Promise<Report>;
+export function analyzeFile(
+    file: BlobLike | readonly BlobLike[],
+    options?: Options,
+    controls?: AnalyzeFileControls,
+): Promise<Report>;

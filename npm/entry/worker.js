@@ -6,7 +6,8 @@
 // worker-thread.js with its .wasm.
 
 /**
- * Resolves with the report of `file` (a `File` or `Blob`), as
+ * Resolves with the report of `file` (a `File` or `Blob`, or an array of
+ * them: the inputs of one analysis, as `Analyzer.nextInput` makes), as
  * `analyze(bytes, options)` would give; rejects with the detector's error,
  * or with `signal.reason` when `signal` aborts (the worker is stopped).
  */
@@ -45,7 +46,7 @@ export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 <
     };
     // Sent at once: the worker queues it until the .wasm has loaded.
     worker.postMessage({
-      file,
+      files: Array.isArray(file) ? file : [file],
       options,
       chunkSize,
       wasm: wasm === undefined ? undefined : String(wasm),

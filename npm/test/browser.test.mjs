@@ -114,6 +114,29 @@ test('signaltrace/worker: an AbortSignal cancels, errors are the detector messag
   assert.deepEqual(out.many, [1, 1, 1]);
 });
 
+test('signaltrace/worker: several files are the inputs of one analysis, as Analyzer.nextInput makes them', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  const text = (await import('node:fs')).readFileSync(join(dataDir, 'insider_sample.csv'), 'utf8');
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const half = rows.length >> 1;
+  const parts = [
+    ['access.log.2', [header, ...rows.slice(half)].join('\n') + '\n'],
+    ['access.log.1', [header, ...rows.slice(0, half)].join('\n') + '\n'],
+  ];
+  const json = await page.evaluate(async (parts) => {
+    const { analyzeFile } = await import('/pkg/worker.js');
+    const files = parts.map(([name, text]) => new File([text], name));
+    return JSON.stringify(await analyzeFile(files, { logs: 'none' }, { chunkSize: 8192 }));
+  }, parts);
+  const analyzer = new pkg.mod.Analyzer({ logs: 'none', filename: parts[0][0] });
+  analyzer.push(parts[0][1]);
+  analyzer.nextInput(parts[1][0]);
+  analyzer.push(parts[1][1]);
+  assert.equal(canonical(JSON.parse(json)), canonical(analyzer.finish()));
+  assert.deepEqual(JSON.parse(json).inputs.map((i) => i.name), ['access.log.2', 'access.log.1']);
+});
+
 test('a .wasm that fails to load (404) does not reject the import: ready does, and calls say why', async (t) => {
   const page = await open(t, '/site/plain.html');
   if (!page) return;
