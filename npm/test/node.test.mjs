@@ -113,3 +113,26 @@ test('Analyzer: finish() frees it and keeps the counts; free() and dispose make 
     c.finish();
   }
 });
+
+test('an esbuild Node bundle of signaltrace/inline runs anywhere (no .wasm file to find)', async () => {
+  const { ensureTools, toolsBin } = await import('./tools.mjs');
+  ensureTools();
+  writeFileSync(
+    join(pkg.dir, 'bundle-me.mjs'),
+    `import { analyze, generate } from 'signaltrace/inline';
+console.log(analyze(generate('anomalous_exfiltration.jsonl'), { logs: 'none' }).anomalies[0].entity);
+`,
+  );
+  const elsewhere = mkdtempSync(join(tmpdir(), 'signaltrace-bundle-'));
+  try {
+    execFileSync(
+      join(toolsBin, 'esbuild'),
+      ['bundle-me.mjs', '--bundle', '--platform=node', '--format=esm', `--outfile=${join(elsewhere, 'bundle.mjs')}`],
+      { cwd: pkg.dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const out = execFileSync(process.execPath, [join(elsewhere, 'bundle.mjs')], { cwd: elsewhere, encoding: 'utf8' });
+    assert.equal(out.trim(), '192.168.1.150');
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
+});

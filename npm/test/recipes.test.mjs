@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { CHROMIUM_ARGS, canonical, dataDir, runCli, serveStatic, tarball } from './helpers.mjs';
 import { ensureTools, recipesDir, toolsBin, unpackInto } from './tools.mjs';
 
-const RECIPES = ['vite', 'vite-worker', 'webpack', 'rollup', 'esbuild', 'parcel'];
+const RECIPES = ['vite', 'vite-worker', 'webpack', 'rollup', 'esbuild', 'esbuild-esm', 'parcel'];
 const LOG = 'anomalous_credential_stuffing.jsonl';
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const work = join(recipesDir, '.work');
