@@ -11,13 +11,37 @@ import { repoRoot } from './helpers.mjs';
 export const recipesDir = join(repoRoot, 'npm', 'recipes');
 export const toolsBin = join(recipesDir, 'node_modules', '.bin');
 
-/** Installs npm/recipes' devDependencies unless they are current. */
-export function ensureTools() {
+function current() {
   const lock = join(recipesDir, 'package-lock.json');
   const installed = join(recipesDir, 'node_modules', '.package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return false;
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: recipesDir, stdio: ['ignore', 'pipe', 'inherit'] });
-  return true;
+  return existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
+}
+
+/**
+ * Installs npm/recipes' devDependencies unless they are current. Test files
+ * may run in parallel: one installs (under a lock directory), the others wait.
+ */
+export function ensureTools() {
+  if (current()) return false;
+  const lock = join(recipesDir, '.install-lock');
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      if (Date.now() > deadline) throw new Error(`waited 10 minutes for ${lock} (remove it if no install is running)`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    if (current()) return false;
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: recipesDir, stdio: ['ignore', 'pipe', 'inherit'] });
+    return true;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**
