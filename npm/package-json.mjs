@@ -12,8 +12,24 @@ const pkg = {
   description:
     'Find attackers and misbehaving insiders in web-proxy and access logs: the signaltrace detector as WebAssembly, with TypeScript types.',
   license: crate.license,
-  ...(crate.repository ? { repository: { type: 'git', url: crate.repository } } : {}),
-  keywords: ['security', 'logs', 'anomaly-detection', 'isolation-forest', 'webassembly'],
+  // repository, homepage and bugs: only from a real URL in Cargo.toml (the
+  // workspace has none yet, `example.invalid`), never made up here.
+  ...(crate.repository && !/\.invalid\b/.test(crate.repository)
+    ? { repository: { type: 'git', url: crate.repository } }
+    : {}),
+  ...(crate.homepage && !/\.invalid\b/.test(crate.homepage) ? { homepage: crate.homepage } : {}),
+  keywords: [
+    'security',
+    'logs',
+    'log-analysis',
+    'anomaly-detection',
+    'isolation-forest',
+    'proxy-logs',
+    'insider-threat',
+    'webassembly',
+    'wasm',
+    'web-worker',
+  ],
   type: 'module',
   main: './node.js',
   module: './index.js',
@@ -25,8 +41,16 @@ const pkg = {
       default: './index.js',
     },
     './web': {
-      types: './signaltrace.d.ts',
-      default: './signaltrace.js',
+      types: './web.d.ts',
+      default: './web.js',
+    },
+    './inline': {
+      types: './inline.d.ts',
+      default: './inline.js',
+    },
+    './worker': {
+      types: './worker.d.ts',
+      default: './worker.js',
     },
     './signaltrace_bg.wasm': './signaltrace_bg.wasm',
     './package.json': './package.json',
@@ -35,14 +59,21 @@ const pkg = {
     'index.js',
     'index.d.ts',
     'node.js',
+    'web.js',
+    'web.d.ts',
+    'inline.js',
+    'inline.d.ts',
+    'wasm-inline.js',
+    'worker.js',
+    'worker.d.ts',
+    'worker-thread.js',
+    'core.js',
     'signaltrace.js',
-    'signaltrace.d.ts',
     'signaltrace_bg.wasm',
-    'signaltrace_bg.wasm.d.ts',
     'README.md',
     'LICENSE',
   ],
-  sideEffects: ['./index.js', './node.js'],
+  sideEffects: ['./index.js', './node.js', './inline.js', './core.js'],
   // Node 18 is past its end of life and untested; 20 is the oldest tested.
   engines: { node: '>=20' },
 };

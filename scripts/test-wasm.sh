@@ -7,8 +7,12 @@
 #   2. the shipped build's tests in headless Chromium (chromedriver),
 #   3. the npm package: build, pack, and `node --test npm/test/*.test.mjs`
 #      (installs the tarball into a temporary project; compares with the CLI
-#      on every data/ file; random-chunk Analyzer; types; size budget;
-#      browser entry in Chromium).
+#      on every data/ file; random-chunk Analyzer; Node ESM and CommonJS;
+#      TypeScript 5 and 7 in node16/nodenext/bundler; size budget; the
+#      browser entry, signaltrace/worker and the Vite, webpack, Rollup,
+#      esbuild and Parcel recipes in Chromium; every README block). The
+#      bundlers and TypeScript 7 come from npm/recipes/package-lock.json
+#      (`npm ci` there, only when missing or stale).
 #
 # Needs only the package registries (for a first scripts/setup-wasm.sh run).
 # Works with CI=true.
@@ -38,5 +42,10 @@ cargo build --locked -p signaltrace
 tarball=$(bash scripts/build-npm.sh --pack)
 target_dir=$(dirname "$(dirname "$tarball")")
 cd npm
+recipes_lock=recipes/package-lock.json
+if [[ ! recipes/node_modules/.package-lock.json -nt $recipes_lock ]]; then
+    echo "== npm/recipes tools (npm ci: Vite, webpack, Rollup, esbuild, Parcel, TypeScript 7)" >&2
+    (cd recipes && npm ci --no-audit --no-fund)
+fi
 SIGNALTRACE_TARBALL="$tarball" SIGNALTRACE_BIN="$target_dir/debug/signaltrace" \
     node --test test/*.test.mjs

@@ -592,3 +592,85 @@ fn unknown_zones_throw_a_message_listing_valid_ones() {
         wasm::analyze(JsValue::from_str(ONE_EVENT), Some(js(&options))).unwrap();
     }
 }
+
+/// The members of `export type NAME = "a" | "b" …;` in the package's
+/// hand-written declarations (npm/entry/index.d.ts), in order.
+fn union_in_declarations(name: &str) -> Vec<String> {
+    const DECLARATIONS: &str = include_str!("../../npm/entry/index.d.ts");
+    let start = format!("export type {name} =");
+    let at = DECLARATIONS
+        .find(&start)
+        .unwrap_or_else(|| panic!("index.d.ts declares no `{start}`"));
+    let rest = &DECLARATIONS[at + start.len()..];
+    let end = rest.find(';').expect("the type ends with `;`");
+    rest[..end]
+        .split('|')
+        .map(|member| member.trim())
+        .filter(|member| !member.is_empty())
+        .map(|member| {
+            member
+                .strip_prefix('"')
+                .and_then(|m| m.strip_suffix('"'))
+                .unwrap_or_else(|| panic!("`{name}` member {member} is no string literal"))
+                .to_string()
+        })
+        .collect()
+}
+
+fn names<T: detector::Named>() -> Vec<String> {
+    T::all().iter().map(|v| v.name().to_string()).collect()
+}
+
+/// The literal unions of the npm package's types are the detector's own
+/// name lists, in declaration order, so a new rule, rejection kind or
+/// feature cannot be missing from (or misspelt in) the TypeScript types.
+#[wasm_bindgen_test]
+fn declared_unions_are_the_detectors_names() {
+    use detector::report::{EvidenceKind, StatisticsStatus};
+    use detector::{
+        Action, DetectionMethod, EntityField, Format, FormatChoice, LogsMode, Preset, RejectKind,
+        RiskLevel, Rule, Severity, FEATURE_NAMES,
+    };
+    let features: Vec<String> = FEATURE_NAMES.iter().map(|s| s.to_string()).collect();
+    assert_eq!(union_in_declarations("FeatureName"), features);
+    assert_eq!(union_in_declarations("Rule"), names::<Rule>());
+    assert_eq!(union_in_declarations("Severity"), names::<Severity>());
+    assert_eq!(union_in_declarations("RejectKind"), names::<RejectKind>());
+    assert_eq!(union_in_declarations("RiskLevel"), names::<RiskLevel>());
+    assert_eq!(
+        union_in_declarations("DetectionMethod"),
+        names::<DetectionMethod>()
+    );
+    assert_eq!(
+        union_in_declarations("EvidenceKind"),
+        names::<EvidenceKind>()
+    );
+    assert_eq!(
+        union_in_declarations("StatisticsStatus"),
+        names::<StatisticsStatus>()
+    );
+    assert_eq!(union_in_declarations("Action"), names::<Action>());
+    assert_eq!(union_in_declarations("EntityField"), names::<EntityField>());
+    assert_eq!(union_in_declarations("LogsMode"), names::<LogsMode>());
+    assert_eq!(union_in_declarations("Format"), names::<Format>());
+    assert_eq!(
+        union_in_declarations("FormatChoice"),
+        names::<FormatChoice>()
+    );
+    assert_eq!(union_in_declarations("Preset"), names::<Preset>());
+    // And the report says the same at run time: every feature, in order.
+    let report = json_of(
+        &wasm::analyze(
+            Uint8Array::from(sample("anomalous_scanning.jsonl", 42).unwrap().as_slice()).into(),
+            None,
+        )
+        .unwrap(),
+    );
+    let context: Vec<String> = report["anomalies"][0]["feature_context"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["feature"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(context, union_in_declarations("FeatureName"));
+}

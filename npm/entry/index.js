@@ -1,10 +1,18 @@
-// signaltrace for browsers and bundlers: fetches and instantiates the
-// WebAssembly module next to this file (top-level await), so
-// `import { analyze } from 'signaltrace'` is ready to use once imported.
-// For manual control over loading, import 'signaltrace/web' and call its
-// default export `init` yourself.
-import init from './signaltrace.js';
+// signaltrace for browsers and bundlers: starts loading the .wasm next to
+// this file on import and waits for it (top-level await), so
+// `import { analyze } from 'signaltrace'` is ready once imported. A failed
+// load does not reject the import: `ready` (and `init()`) reject with the
+// error, and every call throws it. Bundlers (Vite, webpack 5, Parcel) see
+// the `new URL(..., import.meta.url)` below and emit the .wasm.
+import { load } from './core.js';
 
-await init({ module_or_path: new URL('./signaltrace_bg.wasm', import.meta.url) });
+export { analyze, Analyzer, defaultConfig, generate, sampleFiles, version, ready } from './core.js';
 
-export * from './signaltrace.js';
+const wasmUrl = new URL('./signaltrace_bg.wasm', import.meta.url);
+
+/** The load started on import (a `source` given later is ignored). */
+export function init(source) {
+  return load(source ?? wasmUrl);
+}
+
+await init().catch(() => {});

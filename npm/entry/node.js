@@ -1,9 +1,22 @@
-// signaltrace for Node.js: instantiates the WebAssembly module synchronously
-// from the file next to this one, so `import { analyze } from 'signaltrace'`
-// is ready to use with no await and no flags.
+// signaltrace for Node.js: instantiates the .wasm next to this file
+// synchronously, so `import { analyze } from 'signaltrace'` (and, on Node
+// 20.19+, `require('signaltrace')`) is ready with no await and no flags.
+// A failed load does not throw here: `ready`/`init()` reject with it and
+// every call throws it.
 import { readFileSync } from 'node:fs';
-import { initSync } from './signaltrace.js';
+import { loadFailed, loadSync, ready } from './core.js';
 
-initSync({ module: readFileSync(new URL('./signaltrace_bg.wasm', import.meta.url)) });
+export { analyze, Analyzer, defaultConfig, generate, sampleFiles, version, ready } from './core.js';
 
-export * from './signaltrace.js';
+/** Already loaded on import: returns `ready`. */
+export function init() {
+  return ready;
+}
+
+let bytes;
+try {
+  bytes = readFileSync(new URL('./signaltrace_bg.wasm', import.meta.url));
+} catch (e) {
+  loadFailed(e);
+}
+if (bytes) loadSync(bytes);

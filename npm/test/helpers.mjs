@@ -23,7 +23,7 @@ function npm(args, cwd) {
  * The tarball to test: $SIGNALTRACE_TARBALL (scripts/test-wasm.sh packs it),
  * else npm/pkg packed now into `scratch`.
  */
-function tarball(scratch) {
+export function tarball(scratch) {
   if (process.env.SIGNALTRACE_TARBALL) return process.env.SIGNALTRACE_TARBALL;
   const pkg = join(repoRoot, 'npm', 'pkg');
   if (!existsSync(join(pkg, 'package.json'))) {

@@ -1,6 +1,5 @@
 // The packed tarball as a user gets it: metadata, a flag-free
-// `import { analyze } from 'signaltrace'` in Node, the TypeScript types, the
-// size budget, and the browser entry point in headless Chromium.
+// `import { analyze } from 'signaltrace'` in Node (and require), the size budget, and the browser entry point in headless Chromium.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,60 +86,8 @@ test('the exports have the documented shape', () => {
   assert.throws(() => generate('insider_sample.csv', -1), { message: /^seed must be/ });
 });
 
-test('the TypeScript declarations type-check a consumer and catch mistakes', () => {
-  const tsc = join(repoRoot, 'npm', 'node_modules', '.bin', 'tsc');
-  assert.ok(existsSync(tsc), 'typescript is installed in npm/ (scripts/setup-wasm.sh)');
-  writeFileSync(
-    join(pkg.dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: 'es2022',
-        module: 'nodenext',
-        moduleResolution: 'nodenext',
-        // wasm-bindgen declares [Symbol.dispose]() on classes (README: TypeScript).
-        lib: ['es2022', 'dom', 'esnext.disposable'],
-        types: [],
-        skipLibCheck: false,
-      },
-      files: ['check.ts'],
-    }),
-  );
-  writeFileSync(
-    join(pkg.dir, 'check.ts'),
-    `import { analyze, Analyzer, defaultConfig, generate, version } from 'signaltrace';
-import type { Config, EntityReport, Options, Report, Severity } from 'signaltrace';
-
-const options: Options = { filename: 'x.jsonl', forest: { seed: 7 }, logs: 'none', entity: 'user' };
-const privacy: Options = { allowlist: ['10.0.0.0/8'], pseudonymize: 'a secret key' };
-analyze('x', privacy);
-const report: Report = analyze(generate('anomalous_scanning.jsonl'), options);
-const severities: Severity[] = report.anomalies.map((a) => a.severity);
-const score: number | null = report.entities[0].isolation_score;
-const entity: EntityReport = report.entities[0];
-const analyzer = new Analyzer();
-analyzer.push(new Uint8Array(0));
-analyzer.push('text');
-const progress: number = analyzer.bytesSeen + analyzer.linesSeen;
-const config: Config = defaultConfig();
-const v: string = version();
-export const all = [report.risk_level, severities, score, entity, progress, analyzer.finish(), config, v];
-
-// @ts-expect-error an unknown option is a type error
-analyze('x', { rules: { deny_rat: 0.5 } });
-// @ts-expect-error logs is "all" | "anomalous" | "none"
-analyze('x', { logs: 'some' });
-// @ts-expect-error the report has no such field
-export const missing = report.anomaly_total;
-`,
-  );
-  try {
-    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: pkg.dir, encoding: 'utf8' });
-  } catch (e) {
-    assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
-  }
-});
+// The TypeScript declarations: types.test.mjs (TypeScript 5 and 7, every
+// module mode, with and without dom and @types/node).
 
 test('the browser entry works in headless Chromium', async (t) => {
   const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';

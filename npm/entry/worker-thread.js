@@ -1,0 +1,34 @@
+// The module worker behind signaltrace/worker (worker.js starts it). Its
+// message handler is installed before anything is awaited, so no message
+// is lost while the .wasm loads: each job awaits the one load itself.
+import { Analyzer, init } from './web.js';
+
+let loading;
+
+self.onmessage = async ({ data }) => {
+  const { files, options, chunkSize, wasm } = data;
+  try {
+    loading ??= init(wasm);
+    await loading;
+    const total = files.reduce((sum, file) => sum + file.size, 0);
+    // A File's own name names its input unless `filename` says otherwise.
+    const first = { ...options };
+    if (first.filename == null && typeof files[0]?.name === 'string') first.filename = files[0].name;
+    const analyzer = new Analyzer(first);
+    try {
+      for (const [i, file] of files.entries()) {
+        // Each further file is the next input of one analysis (rotated parts).
+        if (i > 0) analyzer.nextInput(typeof file.name === 'string' ? file.name : null);
+        for (let at = 0; at < file.size; at += chunkSize) {
+          analyzer.push(new Uint8Array(await file.slice(at, at + chunkSize).arrayBuffer()));
+          self.postMessage({ type: 'progress', bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, total });
+        }
+      }
+      self.postMessage({ type: 'done', report: analyzer.finish() });
+    } finally {
+      analyzer.free();
+    }
+  } catch (e) {
+    self.postMessage({ type: 'error', name: e?.name, message: String(e?.message ?? e) });
+  }
+};

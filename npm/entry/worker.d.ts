@@ -1,0 +1,54 @@
+// signaltrace/worker: analyze a File or Blob in a module worker.
+import type { Options, Report } from './index.js';
+
+export type { Options, Report } from './index.js';
+
+/** Progress of `analyzeFile`, after each slice. */
+export interface Progress {
+    /** Bytes read so far. */
+    bytes: number;
+    /** The size of all files: `bytes / total` is the share done. */
+    total: number;
+    /** Complete lines seen so far. */
+    lines: number;
+}
+
+/** What `analyzeFile` reads: a `File` or `Blob` (typed structurally, so no `dom` lib is needed). */
+export interface BlobLike {
+    readonly size: number;
+    /** A `File`'s name names its input (unless `options.filename` is given, for the first). */
+    readonly name?: string;
+    slice(start?: number, end?: number): { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** An `AbortSignal` (typed structurally). */
+export interface AbortSignalLike {
+    readonly aborted: boolean;
+    readonly reason?: any;
+    addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+    removeEventListener(type: "abort", listener: () => void): void;
+}
+
+export interface AnalyzeFileControls {
+    /** Called after each slice is analyzed. */
+    onProgress?: (progress: Progress) => void;
+    /** Aborting stops the worker and rejects with `signal.reason`. */
+    signal?: AbortSignalLike;
+    /** Bytes read per slice; 4 MiB by default. */
+    chunkSize?: number;
+    /** Where the worker loads the .wasm from; next to the package by default. */
+    wasm?: string | { readonly href: string };
+}
+
+/**
+ * Analyzes `file` in a module worker, reading it in slices; resolves with
+ * the report `analyze(bytes, options)` gives. Several files are the inputs
+ * of one analysis, in order (rotated parts: `Report.inputs` lists them).
+ * Rejects with the detector's error (an `Error` with the CLI's message), or
+ * with `signal.reason` when cancelled.
+ */
+export function analyzeFile(
+    file: BlobLike | readonly BlobLike[],
+    options?: Options,
+    controls?: AnalyzeFileControls,
+): Promise<Report>;

@@ -1,0 +1,55 @@
+// signaltrace/worker: analyze a File or Blob in a module worker, off the
+// main thread, with progress and cancellation. One worker per call; it
+// reads the file in slices (no copy of the whole file anywhere) and ends
+// with the call. Bundlers (Vite, webpack 5, Parcel) see the
+// `new Worker(new URL(...), { type: 'module' })` below and bundle
+// worker-thread.js with its .wasm.
+
+/**
+ * Resolves with the report of `file` (a `File` or `Blob`, or an array of
+ * them: the inputs of one analysis, as `Analyzer.nextInput` makes), as
+ * `analyze(bytes, options)` would give; rejects with the detector's error,
+ * or with `signal.reason` when `signal` aborts (the worker is stopped).
+ */
+export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 << 20, wasm } = {}) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const worker = new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' });
+    const stop = () => {
+      worker.terminate();
+      signal?.removeEventListener('abort', onAbort);
+    };
+    function onAbort() {
+      stop();
+      reject(signal.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'progress') {
+        onProgress?.({ bytes: data.bytes, lines: data.lines, total: data.total });
+      } else if (data.type === 'done') {
+        stop();
+        resolve(data.report);
+      } else if (data.type === 'error') {
+        stop();
+        const ErrorType = data.name === 'TypeError' ? TypeError : Error;
+        reject(new ErrorType(data.message));
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      stop();
+      reject(new Error(`signaltrace worker failed: ${event.message ?? 'could not load worker-thread.js'}`));
+    };
+    // Sent at once: the worker queues it until the .wasm has loaded.
+    worker.postMessage({
+      files: Array.isArray(file) ? file : [file],
+      options,
+      chunkSize,
+      wasm: wasm === undefined ? undefined : String(wasm),
+    });
+  });
+}

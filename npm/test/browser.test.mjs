@@ -1,0 +1,202 @@
+// The package in headless Chromium, unbundled (served as installed):
+// signaltrace/worker with progress, cancel and errors; a failed .wasm load
+// (404, a CSP without 'wasm-unsafe-eval') that the page can catch; `using`.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { CHROMIUM_ARGS, canonical, dataDir, installPackage, runCli, serveStatic } from './helpers.mjs';
+
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const LOG = 'anomalous_exfiltration.jsonl';
+
+let pkg;
+let site;
+let server;
+let browser;
+before(async () => {
+  pkg = await installPackage();
+  site = mkdtempSync(join(tmpdir(), 'signaltrace-site-'));
+  const page = (csp) =>
+    `<!doctype html><html><head><meta charset="utf-8">${
+      csp ? `<meta http-equiv="Content-Security-Policy" content="${csp}">` : ''
+    }</head><body></body></html>`;
+  writeFileSync(join(site, 'plain.html'), page());
+  writeFileSync(join(site, 'csp-strict.html'), page("script-src 'self'"));
+  writeFileSync(join(site, 'csp-wasm.html'), page("script-src 'self' 'wasm-unsafe-eval'"));
+  const installed = join(pkg.dir, 'node_modules', 'signaltrace');
+  server = await serveStatic({ '/pkg/': installed, '/data/': dataDir, '/site/': site });
+  if (existsSync(chromiumPath)) {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  }
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (site) rmSync(site, { recursive: true, force: true });
+  pkg?.cleanup();
+});
+
+async function open(t, path) {
+  if (!browser) {
+    t.skip(`no Chromium at ${chromiumPath}`);
+    return null;
+  }
+  const page = await browser.newPage();
+  t.after(() => page.close());
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+
+function cliReport(args) {
+  const cli = runCli(['analyze', join(dataDir, LOG), ...args]);
+  assert.equal(cli.status, 0, cli.stderr);
+  return canonical(JSON.parse(cli.stdout));
+}
+
+test('signaltrace/worker: analyzeFile reads a File in slices with progress, report equal to the CLI', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  const out = await page.evaluate(async (name) => {
+    const { analyzeFile } = await import('/pkg/worker.js');
+    const bytes = await (await fetch(`/data/${name}`)).arrayBuffer();
+    const file = new File([bytes], name);
+    const progress = [];
+    const report = await analyzeFile(
+      file,
+      { filename: name, logs: 'anomalous', forest: { seed: 7n } },
+      { onProgress: (p) => progress.push(p), chunkSize: 64 * 1024 },
+    );
+    return { report: JSON.stringify(report), progress, size: file.size };
+  }, LOG);
+  assert.equal(canonical(JSON.parse(out.report)), cliReport(['--logs', 'anomalous', '--seed', '7']));
+  assert.equal(out.progress.length, Math.ceil(out.size / (64 * 1024)));
+  assert.ok(out.progress.every((p, i) => p.total === out.size && (i === 0 || p.bytes > out.progress[i - 1].bytes)));
+  assert.equal(out.progress.at(-1).bytes, out.size);
+});
+
+test('signaltrace/worker: an AbortSignal cancels, errors are the detector messages', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  const out = await page.evaluate(async (name) => {
+    const { analyzeFile } = await import('/pkg/worker.js');
+    const file = new File([await (await fetch(`/data/${name}`)).arrayBuffer()], name);
+    const settle = (p) => p.then((r) => ({ ok: typeof r }), (e) => ({ name: e.name, message: e.message }));
+    // Aborted after the first slice: the worker is stopped, the promise rejects.
+    const controller = new AbortController();
+    let slices = 0;
+    const cancelled = await settle(
+      analyzeFile(file, {}, {
+        chunkSize: 16 * 1024,
+        signal: controller.signal,
+        onProgress: () => {
+          slices += 1;
+          controller.abort();
+        },
+      }),
+    );
+    const before = await settle(analyzeFile(file, {}, { signal: AbortSignal.abort() }));
+    const badOptions = await settle(analyzeFile(file, { rules: { deny_rate: 2 } }));
+    const empty = await settle(analyzeFile(new Blob([]), {}));
+    // A worker posting at once after start (no wait for the .wasm) loses nothing.
+    const many = await Promise.all([1, 2, 3].map(() => analyzeFile(file, { logs: 'none' }).then((r) => r.anomaly_count)));
+    return { cancelled, slices, before, badOptions, empty, many };
+  }, LOG);
+  assert.deepEqual(out.cancelled.name, 'AbortError');
+  assert.equal(out.slices, 1, 'no progress after the abort');
+  assert.equal(out.before.name, 'AbortError');
+  assert.equal(out.badOptions.name, 'Error');
+  assert.match(out.badOptions.message, /^invalid config: `rules.deny_rate`/);
+  assert.equal(out.empty.message, 'input is empty: no log lines to analyze');
+  assert.deepEqual(out.many, [1, 1, 1]);
+});
+
+test('signaltrace/worker: several files are the inputs of one analysis, as Analyzer.nextInput makes them', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  const text = (await import('node:fs')).readFileSync(join(dataDir, 'insider_sample.csv'), 'utf8');
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const half = rows.length >> 1;
+  const parts = [
+    ['access.log.2', [header, ...rows.slice(half)].join('\n') + '\n'],
+    ['access.log.1', [header, ...rows.slice(0, half)].join('\n') + '\n'],
+  ];
+  const json = await page.evaluate(async (parts) => {
+    const { analyzeFile } = await import('/pkg/worker.js');
+    const files = parts.map(([name, text]) => new File([text], name));
+    return JSON.stringify(await analyzeFile(files, { logs: 'none' }, { chunkSize: 8192 }));
+  }, parts);
+  const analyzer = new pkg.mod.Analyzer({ logs: 'none', filename: parts[0][0] });
+  analyzer.push(parts[0][1]);
+  analyzer.nextInput(parts[1][0]);
+  analyzer.push(parts[1][1]);
+  assert.equal(canonical(JSON.parse(json)), canonical(analyzer.finish()));
+  assert.deepEqual(JSON.parse(json).inputs.map((i) => i.name), ['access.log.2', 'access.log.1']);
+});
+
+test('a .wasm that fails to load (404) does not reject the import: ready does, and calls say why', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  await page.route('**/signaltrace_bg.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  const out = await page.evaluate(async () => {
+    const mod = await import('/pkg/index.js'); // resolves although the load failed
+    const ready = await mod.ready.then(() => 'resolved', (e) => `rejected: ${e.message}`);
+    let call;
+    try {
+      mod.analyze('');
+    } catch (e) {
+      call = { message: e.message, cause: Boolean(e.cause) };
+    }
+    return { ready, call };
+  });
+  assert.match(out.ready, /^rejected: /);
+  assert.match(out.call.message, /^signaltrace: the WebAssembly module failed to load: /);
+  assert.equal(out.call.cause, true);
+});
+
+test("a CSP needs 'wasm-unsafe-eval'; without it the failure is catchable", async (t) => {
+  const strict = await open(t, '/site/csp-strict.html');
+  if (!strict) return;
+  const blocked = await strict.evaluate(async () => {
+    const { ready } = await import('/pkg/index.js');
+    return ready.then(() => 'loaded', (e) => `rejected: ${e.name}: ${e.message}`);
+  });
+  assert.match(blocked, /^rejected: CompileError: .*(wasm-unsafe-eval|Content Security Policy)/);
+  const allowed = await open(t, '/site/csp-wasm.html');
+  const ok = await allowed.evaluate(async () => {
+    const { ready, version } = await import('/pkg/index.js');
+    await ready;
+    return version();
+  });
+  assert.equal(ok, pkg.mod.version());
+});
+
+test('signaltrace/web loads on init(); `using` frees an Analyzer; calls after free() say so', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  const out = await page.evaluate(async () => {
+    const web = await import('/pkg/web.js');
+    let early;
+    try {
+      web.version();
+    } catch (e) {
+      early = e.message;
+    }
+    await web.init('/pkg/signaltrace_bg.wasm');
+    await web.ready;
+    // `using` is Chromium syntax since 134; compiled at run time here so
+    // that the test file itself stays plain JavaScript for Node 20.
+    const usingBlock = new Function(
+      'Analyzer',
+      `let kept;
+       { using a = new Analyzer(); kept = a; a.push('x'); }
+       try { kept.push('y'); return 'no error'; } catch (e) { return e.message; }`,
+    );
+    return { early, afterUsing: usingBlock(web.Analyzer) };
+  });
+  assert.match(out.early, /not loaded yet: await `ready` \(or `init\(\)`\) first/);
+  assert.equal(out.afterUsing, 'this Analyzer has been freed');
+});
