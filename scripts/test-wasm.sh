@@ -33,7 +33,10 @@ echo "== wasm-bindgen tests in Node (default features: chrono-tz)" >&2
 cargo test --locked --target wasm32-unknown-unknown -p signaltrace-detector --features wasm --test wasm
 
 echo "== wasm-bindgen tests in headless Chromium" >&2
+# The runner gives the whole suite 20 s by default (WASM_BINDGEN_TEST_TIMEOUT);
+# on a busy 2-core machine the debug build takes longer. Still bounded.
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
+    WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-240}" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/scripts/webdriver.json" \
     "${wasm_test[@]}"
 
