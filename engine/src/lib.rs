@@ -248,6 +248,18 @@ pub async fn analyze(
         .iter()
         .map(|p| source(p))
         .collect::<Result<Vec<_>>>()?;
+    let compressed = paths
+        .iter()
+        .zip(&sources)
+        .find(|(_, s)| !s.parquet && s.compression != Compression::None);
+    if let (Engine::Ballista(_), Some((name, _))) = (engine, compressed) {
+        // DataFusion 55's JsonScan plan node carries no compression, so
+        // executors would read the compressed bytes as text.
+        bail!(
+            "{name}: Ballista reads compressed JSONL as text (its plans drop the compression); \
+             decompress it or convert it to Parquet first (signaltrace convert)"
+        );
+    }
     let ctx = session(engine, limits).await?;
     let run = run(&ctx, paths, &sources, config);
     tokio::time::timeout(limits.analysis, run)

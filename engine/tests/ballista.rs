@@ -15,5 +15,6 @@ fn ballista_equals_native() {
         return;
     };
     let engine: Engine = url.parse().unwrap();
-    common::check_engine(&engine);
+    common::check_engine(&engine, false);
+    common::ballista_refuses_compressed_json(&engine);
 }

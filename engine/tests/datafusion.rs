@@ -11,7 +11,7 @@ use engine::{Engine, Limits};
 
 #[test]
 fn datafusion_equals_native() {
-    check_engine(&Engine::DataFusion);
+    check_engine(&Engine::DataFusion, true);
 }
 
 #[test]
