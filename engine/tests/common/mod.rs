@@ -309,11 +309,16 @@ pub fn check_engine(engine: &Engine, compressed: bool) {
         }
     }
     // Another entity field, time zone offset and off-hours window.
-    let mut other = Config::default();
-    other.entity = Some(detector::EntityField::Host);
-    other.off_hours.utc_offset_minutes = -330;
-    other.off_hours.start_hour = 22;
-    other.off_hours.end_hour = 9;
+    let other = Config {
+        entity: Some(detector::EntityField::Host),
+        off_hours: detector::config::OffHours {
+            start_hour: 22,
+            end_hour: 9,
+            utc_offset_minutes: -330,
+            timezone: None,
+        },
+        ..Config::default()
+    };
     let parts = [data_dir().join("anomalous_exfiltration.jsonl")];
     assert_same(
         "by host, -05:30, 22-9",
@@ -323,6 +328,7 @@ pub fn check_engine(engine: &Engine, compressed: bool) {
 }
 
 /// Ballista's plans drop the JSON compression: a clear error, not garbage.
+#[allow(dead_code)] // used by tests/ballista.rs only
 pub fn ballista_refuses_compressed_json(engine: &Engine) {
     let dir = scratch("compressed");
     let parts = parts(&data_dir().join("baseline_small.jsonl"), &dir, true);
