@@ -5,7 +5,9 @@ cd "$(dirname "$0")"
 source scripts/lib.sh
 ensure_rust
 step "cargo test (detector, CLI)"
-cargo test --workspace --locked
+cargo test --workspace --locked --exclude signaltrace-engine
+step "engine: DataFusion and a local Ballista cluster against the native detector (docs/SCALE.md)"
+bash scripts/test-engine.sh
 step "schemathesis against the running server (OpenAPI document, about 2 min)"
 bash scripts/test-schemathesis.sh
 step "fuzz smoke: every fuzz target 10 s over the committed corpus (nightly, cargo-fuzz)"

@@ -56,6 +56,7 @@ mod partial;
 mod privacy;
 pub mod report;
 mod scoring;
+pub mod table;
 mod text;
 pub mod time;
 pub mod vocab;

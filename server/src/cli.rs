@@ -36,6 +36,9 @@ enum Command {
     Serve(crate::serve::ServeArgs),
     /// Read a password on stdin and print its argon2id hash for a users file.
     HashPassword(crate::serve::HashPasswordArgs),
+    /// Write log events (JSONL, plain or compressed) as Parquet files in
+    /// OUT/ for the engine (needs a build with the `engine` feature).
+    Convert(crate::engine::ConvertArgs),
 }
 
 /// A flag whose values are one of the detector's named sets: `--help`
@@ -103,6 +106,21 @@ struct AnalyzeArgs {
         hide_env_values = true
     )]
     pseudonymize: Option<String>,
+    /// Compute the features on Apache DataFusion (`datafusion`) or an
+    /// Apache Ballista cluster (`ballista://HOST:PORT`) instead of in this
+    /// process; JSONL (plain, gzip, zstd) or Parquet files, directories or
+    /// globs. Needs a build with the `engine` feature (docs/SCALE.md).
+    #[arg(long, value_name = "datafusion|ballista://HOST:PORT")]
+    engine: Option<String>,
+    /// With --engine: give up after this many seconds (connecting to a
+    /// scheduler: at most 10 s).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 3600,
+        requires = "engine"
+    )]
+    engine_timeout: u64,
     #[command(flatten)]
     fields: FieldArgs,
     #[command(flatten)]
@@ -332,6 +350,7 @@ pub fn run() -> ExitCode {
         Command::Generate(g) => generate(g),
         Command::Serve(s) => crate::serve::run(s).map_err(Fail),
         Command::HashPassword(h) => crate::serve::hash_password(h).map_err(Fail),
+        Command::Convert(c) => crate::engine::convert(c).map_err(Fail),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -475,6 +494,15 @@ impl Progress {
 }
 
 fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
+    if let Some(engine) = &a.engine {
+        let config = effective_config(&a)?;
+        if a.format == Some(FormatChoice::Csv) {
+            return Err(Fail("--engine reads JSONL and Parquet, not CSV".into()));
+        }
+        let report =
+            crate::engine::analyze(engine, &a.files, &config, a.engine_timeout).map_err(Fail)?;
+        return write_report(&a, &report);
+    }
     // The config is checked before the files are opened.
     let mut analyzer = Analyzer::new(effective_config(&a)?)?;
     let sources = sources(&a.files)?;
@@ -511,10 +539,15 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     }
     progress.done();
     let report = analyzer.finish()?;
+    write_report(&a, &report)
+}
+
+/// Prints (or writes to --output) the report as the flags ask.
+fn write_report(a: &AnalyzeArgs, report: &detector::Report) -> Result<(), Fail> {
     let rendered = if a.text {
-        export::text(&report)
+        export::text(report)
     } else {
-        export::render(&report, a.export, a.pretty)
+        export::render(report, a.export, a.pretty)
     };
     if let Some(path) = &a.output {
         return std::fs::write(path, rendered.as_bytes())

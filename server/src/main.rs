@@ -3,6 +3,7 @@
 //! everything about detection lives in the `detector` crate.
 
 mod cli;
+mod engine;
 mod serve;
 
 use std::process::ExitCode;

@@ -14,7 +14,7 @@
 mod anomalies;
 mod evidence;
 mod overview;
-mod population;
+pub(crate) mod population;
 mod rows;
 
 use crate::allowlist::Allowlist;
@@ -52,10 +52,53 @@ pub(crate) fn build(
     let Some(span) = p.span else {
         return Err(p.nothing_to_analyze(&names));
     };
+    let population = population::score_entities(&mut p, &config.rules);
+    let judged = judge_population(population, config, allowlist, entity_field);
+    Ok(write(p, judged, span, config, format, entity_field, inputs))
+}
 
-    let mut population = population::score_entities(&mut p, &config.rules);
+/// The population after the forest and the verdicts: what a report is
+/// written from. Flagged entities keep their `detail` for the evidence.
+pub(crate) struct Judged {
+    pub population: Vec<population::Assessment>,
+    pub statistics: crate::report::Statistics,
+    pub allowlisted: population::AllowlistEffect,
+}
+
+/// Stages 2 and 3: the forest over the scored population, then severity,
+/// confidence and the allowlist.
+pub(crate) fn judge_population(
+    mut population: Vec<population::Assessment>,
+    config: &Config,
+    allowlist: &Allowlist,
+    entity_field: EntityField,
+) -> Judged {
     let statistics = population::run_forest(&mut population, &config.forest, entity_field);
     let allowlisted = population::judge(&mut population, allowlist, &config.forest);
+    Judged {
+        population,
+        statistics,
+        allowlisted,
+    }
+}
+
+/// Stages 4 to 8: pseudonyms, anomalies, timeline, raw rows, overview.
+/// `p` supplies the file-level counts and rows; `span` is its first and
+/// last event time.
+pub(crate) fn write(
+    mut p: Partial,
+    judged: Judged,
+    span: (crate::time::Nanos, crate::time::Nanos),
+    config: &Config,
+    format: Format,
+    entity_field: EntityField,
+    inputs: Vec<Input>,
+) -> Report {
+    let Judged {
+        mut population,
+        statistics,
+        allowlisted,
+    } = judged;
     let pseudonymizer = config.pseudonymize.as_deref().map(Pseudonymizer::new);
     population::pseudonymize(&mut population, pseudonymizer.as_ref(), entity_field);
 
@@ -95,7 +138,7 @@ pub(crate) fn build(
     let mut effective = config.clone();
     effective.entity = Some(entity_field);
 
-    Ok(Report {
+    Report {
         schema_version: SCHEMA_VERSION,
         filename: inputs.first().and_then(|i| i.name.clone()),
         format,
@@ -125,5 +168,5 @@ pub(crate) fn build(
         inputs,
         config: effective,
         logs,
-    })
+    }
 }
