@@ -397,7 +397,7 @@ pub fn evidence_lines(r: &Report, a: &Anomaly) -> Vec<String> {
             counted(a.request_count, "event", "events"),
             percent(a.features.off_hours_request_ratio),
             percent(population_off_hours_share(r)),
-            busiest_hours(&o.events_by_hour),
+            busiest_hours(&e.events_by_hour),
         ));
     }
     lines

@@ -57,7 +57,7 @@ pub struct Report {
     pub population_ranges: FeatureRanges,
     /// Events per local hour of day (24 counts, hour 0 first; local time as
     /// for off-hours): the population's hour profile, against which an
-    /// anomaly's `evidence.off_hours.events_by_hour` is read.
+    /// anomaly's `evidence.events_by_hour` is read.
     pub events_by_hour: Vec<u64>,
     pub statistics: Statistics,
     pub lines: LineCounts,
@@ -317,6 +317,9 @@ pub struct Evidence {
     pub hosts: HostEvidence,
     /// Events in the off-hours window; `null` when there were none.
     pub off_hours: Option<OffHoursEvidence>,
+    /// The entity's events per local hour of day (24 counts, hour 0 first);
+    /// compare with the report's `events_by_hour`.
+    pub events_by_hour: Vec<u64>,
 }
 
 /// The window of `requests_per_minute_peak`: [start, end), end = start + 60 s.
@@ -363,9 +366,6 @@ pub struct HostEvidence {
 pub struct OffHoursEvidence {
     /// Events in the off-hours window (share = count / request_count).
     pub count: u64,
-    /// The entity's events per local hour of day (24 counts, hour 0 first);
-    /// compare with the report's `events_by_hour`.
-    pub events_by_hour: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -314,6 +314,11 @@ export interface Evidence {
      * Events in the off-hours window; `null` when there were none.
      */
     off_hours: OffHoursEvidence | null;
+    /**
+     * The entity's events per local hour of day (24 counts, hour 0 first);
+     * compare with the report's `events_by_hour`.
+     */
+    events_by_hour: number[];
 }
 
 /**
@@ -631,11 +636,6 @@ export interface OffHoursEvidence {
      * Events in the off-hours window (share = count / request_count).
      */
     count: number;
-    /**
-     * The entity's events per local hour of day (24 counts, hour 0 first);
-     * compare with the report's `events_by_hour`.
-     */
-    events_by_hour: number[];
 }
 
 export interface ParseError {
@@ -706,7 +706,7 @@ export interface Report {
     /**
      * Events per local hour of day (24 counts, hour 0 first; local time as
      * for off-hours): the population's hour profile, against which an
-     * anomaly's `evidence.off_hours.events_by_hour` is read.
+     * anomaly's `evidence.events_by_hour` is read.
      */
     events_by_hour: number[];
     statistics: Statistics;

@@ -162,13 +162,11 @@ const HOUR_FRAME: Frame = Frame {
     pad_right: 8.0,
 };
 
-/// The entity's events per local hour (when the report has them: the
-/// off-hours evidence) against all events, as shares, the off-hours window
+/// The entity's events per local hour (anomalies' evidence has them)
+/// against all events, as shares, the off-hours window
 /// shaded; the numbers in a table on demand.
 fn hour_profile(r: &detector::Report, a: Option<&Anomaly>) -> Html {
-    let own: &[u64] = a
-        .and_then(|a| a.evidence.off_hours.as_ref())
-        .map_or(&[], |o| &o.events_by_hour);
+    let own: &[u64] = a.map_or(&[], |a| &a.evidence.events_by_hour);
     let f = HOUR_FRAME;
     let prof = HourProfile::new(own, &r.events_by_hour, &f);
     let window = &r.config.off_hours;
@@ -210,7 +208,7 @@ fn hour_profile(r: &detector::Report, a: Option<&Anomaly>) -> Html {
                 <span class="muted">{ format!("hour of day, {zone}") }</span>
             </div>
             if own.is_empty() {
-                <p class="hint" data-testid="no-own-hours">{"The report gives an entity's own hour profile with its off-hours evidence; this entity has none, so only all events are shown."}</p>
+                <p class="hint" data-testid="no-own-hours">{"The report gives the own hour profile of anomalous entities only; this entity is not one, so only all events are shown."}</p>
             }
             { hour_table(&prof, !own.is_empty()) }
         </div>

@@ -84,10 +84,8 @@ pub(crate) fn evidence(s: &Assessment) -> Evidence {
             count: d.hosts.len() as u64,
             top: counts(|t| t.requests),
         },
-        off_hours: (d.off_hours > 0).then(|| OffHoursEvidence {
-            count: d.off_hours,
-            events_by_hour: d.hours.iter().map(|&h| u64::from(h)).collect(),
-        }),
+        off_hours: (d.off_hours > 0).then_some(OffHoursEvidence { count: d.off_hours }),
+        events_by_hour: d.hours.iter().map(|&h| u64::from(h)).collect(),
     }
 }
 
