@@ -62,7 +62,7 @@ pub mod vocab;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
-pub use analyzer::Analyzer;
+pub use analyzer::{Analyzer, Finished};
 #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
 pub use clock::host_zone_names;
 pub use config::{Config, EntityField, Fields, Format, FormatChoice, LogsMode, Preset};
@@ -78,7 +78,7 @@ pub use scoring::{DetectionMethod, RiskLevel, Rule, Severity};
 /// stable API: front ends use the items above.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::features::{EntityAccumulator, EventFacts};
+    pub use crate::features::{EntityAccumulator, EventFacts, Times};
     pub use crate::ingest::csv::split_fields;
     pub use crate::ingest::json::for_each_member;
 }

@@ -9,7 +9,9 @@ use std::time::Instant;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use detector::export::{self, ExportFormat};
-use detector::{Analyzer, Config, EntityField, Fields, FormatChoice, LogsMode, Named, Preset};
+use detector::{
+    Analyzer, Config, EntityField, Fields, Finished, FormatChoice, LogsMode, Named, Preset,
+};
 
 /// Read size: large enough to amortize syscalls, small enough that a few
 /// blocks in flight stay well under the memory budget.
@@ -476,15 +478,69 @@ impl Progress {
 
 fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     // The config is checked before the files are opened.
-    let mut analyzer = Analyzer::new(effective_config(&a)?)?;
+    let config = effective_config(&a)?;
+    Analyzer::new(config.clone())?;
     let sources = sources(&a.files)?;
+    // Files can be read again, so their event times are kept bounded and an
+    // entity whose events are far out of time order is read again whole
+    // (docs/DESIGN.md "Memory"); standard input keeps every time.
+    let rereadable = sources.iter().all(|s| s.arg != "-");
+    let mut exact = if rereadable { Some(Vec::new()) } else { None };
+    let report = loop {
+        match read_all(&a, &config, &sources, exact.clone())? {
+            Finished::Report(report) => break report,
+            Finished::ReadAgain(lost) => {
+                eprintln!(
+                    "signaltrace: {} entities have events out of time order by more than a \
+                     minute; reading the input again to keep their times whole",
+                    lost.len()
+                );
+                // A second miss cannot happen (the same blocks merge the same
+                // way); were it to, the third pass keeps every time.
+                exact = match exact {
+                    Some(v) if v.is_empty() => Some(lost),
+                    _ => None,
+                };
+            }
+        }
+    };
+    let rendered = if a.text {
+        export::text(&report)
+    } else {
+        export::render(&report, a.export, a.pretty)
+    };
+    if let Some(path) = &a.output {
+        return std::fs::write(path, rendered.as_bytes())
+            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display())));
+    }
+    let mut out = io::stdout().lock();
+    match out.write_all(rendered.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fail(format!("cannot write the report: {e}"))),
+    }
+}
+
+/// One pass over every input. `exact`: `None` keeps every event time;
+/// `Some(entities)` keeps them bounded except for those entities.
+fn read_all(
+    a: &AnalyzeArgs,
+    config: &Config,
+    sources: &[Source],
+    exact: Option<Vec<String>>,
+) -> Result<Finished, Fail> {
+    let mut analyzer = Analyzer::new(config.clone())?;
+    if let Some(exact) = exact {
+        analyzer = analyzer.with_bounded_times(exact);
+    }
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
     });
     analyzer = analyzer.with_threads(threads);
-    let progress = Progress::new(&sources);
+    let progress = Progress::new(sources);
     for (i, source) in sources.iter().enumerate() {
         if i == 0 {
             analyzer = analyzer.with_filename(source.name.clone());
@@ -510,23 +566,7 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
         }
     }
     progress.done();
-    let report = analyzer.finish()?;
-    let rendered = if a.text {
-        export::text(&report)
-    } else {
-        export::render(&report, a.export, a.pretty)
-    };
-    if let Some(path) = &a.output {
-        return std::fs::write(path, rendered.as_bytes())
-            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display())));
-    }
-    let mut out = io::stdout().lock();
-    match out.write_all(rendered.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        // A closed pipe (`| head`) is the reader's choice, not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Fail(format!("cannot write the report: {e}"))),
-    }
+    Ok(analyzer.finish_bounded()?)
 }
 
 /// Reads up to `READ_CHUNK` bytes into `buf`'s spare capacity (no zeroing);

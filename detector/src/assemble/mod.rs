@@ -53,7 +53,8 @@ pub(crate) fn build(
         return Err(p.nothing_to_analyze(&names));
     };
 
-    let mut population = population::score_entities(&mut p, &config.rules);
+    let out_of_order = p.out_of_order();
+    let mut population = population::score_entities(&mut p, &config.rules)?;
     let statistics = population::run_forest(&mut population, &config.forest, entity_field);
     let allowlisted = population::judge(&mut population, allowlist, &config.forest);
     let pseudonymizer = config.pseudonymize.as_deref().map(Pseudonymizer::new);
@@ -118,7 +119,7 @@ pub(crate) fn build(
         population_ranges: FeatureRanges::from_array(spread.ranges),
         events_by_hour: p.per_hour.to_vec(),
         statistics,
-        lines: overview::line_counts(&p),
+        lines: overview::line_counts(&p, out_of_order),
         rejected_lines: p.rejected,
         rejection_counts: overview::rejection_counts(&p),
         parse_errors: overview::parse_errors(p, &inputs, pseudonymizer.as_ref()),

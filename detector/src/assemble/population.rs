@@ -4,7 +4,8 @@
 
 use crate::allowlist::Allowlist;
 use crate::config::{EntityField, ForestConfig, RuleThresholds};
-use crate::features::{EntityAccumulator, Features};
+use crate::error::Error;
+use crate::features::{EntityAccumulator, Features, Times};
 use crate::forest::{self, PopulationScores, Row};
 use crate::partial::Partial;
 use crate::privacy::{self, Pseudonymizer};
@@ -38,15 +39,20 @@ pub(crate) struct Assessment {
 
 /// Stage 1: each entity's features and fired rules, sorted by entity value
 /// (a fixed order, never hash order: the forest's sample depends on it).
-pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Assessment> {
+/// Fails when bounded mode lost some entity's times (the analyzer checks
+/// that first and names them).
+pub(crate) fn score_entities(
+    p: &mut Partial,
+    rules: &RuleThresholds,
+) -> Result<Vec<Assessment>, Error> {
     let mut accs: Vec<_> = std::mem::take(&mut p.entities).into_iter().collect();
     accs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     accs.into_iter()
         .map(|(name, mut acc)| {
-            let (features, peak_start) = acc.features();
+            let (features, peak_start) = acc.features().ok_or(Error::OutOfOrder { entities: 1 })?;
             let rules = scoring::fired_rules(&features, acc.events, rules);
-            acc.times = Vec::new();
-            Assessment {
+            acc.times = Times::default();
+            Ok(Assessment {
                 entity: name.into_string(),
                 features,
                 peak_start,
@@ -61,7 +67,7 @@ pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Ass
                 severity: None,
                 confidence: 0.0,
                 detail: acc,
-            }
+            })
         })
         .collect()
 }
