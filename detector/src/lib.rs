@@ -65,7 +65,9 @@ pub mod wasm;
 pub use analyzer::{Analyzer, Finished};
 #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
 pub use clock::host_zone_names;
-pub use config::{Config, EntityField, Fields, Format, FormatChoice, LogsMode, Preset};
+pub use config::{
+    Config, EntityField, Fields, Format, FormatChoice, LogsMode, PopulationMode, Preset,
+};
 pub use error::Error;
 pub use features::{Features, FEATURE_NAMES};
 pub use ingest::decompress::Compression;

@@ -10,7 +10,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use detector::export::{self, ExportFormat};
 use detector::{
-    Analyzer, Config, EntityField, Fields, Finished, FormatChoice, LogsMode, Named, Preset,
+    Analyzer, Config, EntityField, Fields, Finished, FormatChoice, LogsMode, Named, PopulationMode,
+    Preset, Report,
 };
 
 /// Read size: large enough to amortize syscalls, small enough that a few
@@ -72,6 +73,10 @@ struct AnalyzeArgs {
     /// Which raw rows to include.
     #[arg(long, value_parser = one_of::<LogsMode>(), conflicts_with = "no_logs")]
     logs: Option<LogsMode>,
+    /// Which entities the report lists in `entities` (default: all up to
+    /// 10,000 entities, the anomalous ones above).
+    #[arg(long, value_parser = one_of::<PopulationMode>())]
+    population: Option<PopulationMode>,
     /// Fail on the first malformed line instead of skipping it.
     #[arg(long)]
     strict: bool,
@@ -385,6 +390,9 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
     if let Some(l) = a.logs {
         config.logs = l;
     }
+    if let Some(p) = a.population {
+        config.population = Some(p);
+    }
     if a.strict {
         config.input.strict = true;
     }
@@ -504,22 +512,37 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
             }
         }
     };
-    let rendered = if a.text {
-        export::text(&report)
+    match &a.output {
+        Some(path) => File::create(path)
+            .and_then(|f| write_report(&report, &a, io::BufWriter::new(f)))
+            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()))),
+        None => match write_report(&report, &a, io::BufWriter::new(io::stdout().lock())) {
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.map_err(|e| Fail(format!("cannot write the report: {e}"))),
+        },
+    }
+}
+
+/// Writes the report as asked. JSON is serialized straight into `out`,
+/// never built whole in memory (a report of a million entities is large).
+fn write_report(report: &Report, a: &AnalyzeArgs, mut out: impl Write) -> io::Result<()> {
+    if a.text || a.export != ExportFormat::Json {
+        let rendered = if a.text {
+            export::text(report)
+        } else {
+            export::render(report, a.export, a.pretty)
+        };
+        out.write_all(rendered.as_bytes())?;
     } else {
-        export::render(&report, a.export, a.pretty)
-    };
-    if let Some(path) = &a.output {
-        return std::fs::write(path, rendered.as_bytes())
-            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display())));
+        if a.pretty {
+            serde_json::to_writer_pretty(&mut out, report)?;
+        } else {
+            serde_json::to_writer(&mut out, report)?;
+        }
+        out.write_all(b"\n")?;
     }
-    let mut out = io::stdout().lock();
-    match out.write_all(rendered.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        // A closed pipe (`| head`) is the reader's choice, not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Fail(format!("cannot write the report: {e}"))),
-    }
+    out.flush()
 }
 
 /// One pass over every input. `exact`: `None` keeps every event time;

@@ -18,7 +18,7 @@ mod population;
 mod rows;
 
 use crate::allowlist::Allowlist;
-use crate::config::{Config, EntityField, Format};
+use crate::config::{Config, EntityField, Format, PopulationMode};
 use crate::error::{input_label, Error};
 use crate::partial::Partial;
 use crate::privacy::Pseudonymizer;
@@ -95,6 +95,8 @@ pub(crate) fn build(
     });
     let mut effective = config.clone();
     effective.entity = Some(entity_field);
+    let listed = PopulationMode::applied(config.population, population.len() as u64);
+    effective.population = Some(listed);
 
     Ok(Report {
         schema_version: SCHEMA_VERSION,
@@ -114,7 +116,7 @@ pub(crate) fn build(
         peak_activity: overview::peak_activity(&p),
         timeline,
         anomalies,
-        entities: population::entity_reports(&population, entity_field),
+        entities: population::entity_reports(&population, entity_field, listed),
         population_medians: FeatureValues::from_array(spread.median),
         population_ranges: FeatureRanges::from_array(spread.ranges),
         events_by_hour: p.per_hour.to_vec(),

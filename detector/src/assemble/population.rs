@@ -3,7 +3,7 @@
 //! replace identifiers by pseudonyms.
 
 use crate::allowlist::Allowlist;
-use crate::config::{EntityField, ForestConfig, RuleThresholds};
+use crate::config::{EntityField, ForestConfig, PopulationMode, RuleThresholds};
 use crate::error::Error;
 use crate::features::{EntityAccumulator, Features, Times};
 use crate::forest::{self, PopulationScores, Row};
@@ -194,12 +194,19 @@ pub(crate) fn clientip_of(entity: &str, entity_field: EntityField) -> Option<Str
 }
 
 /// The report's `entities`: the whole population, in its final order.
+/// The `entities` list: every entity, the anomalous ones, or none.
 pub(crate) fn entity_reports(
     population: &[Assessment],
     entity_field: EntityField,
+    listed: PopulationMode,
 ) -> Vec<EntityReport> {
     population
         .iter()
+        .filter(|s| match listed {
+            PopulationMode::All => true,
+            PopulationMode::Anomalous => s.severity.is_some(),
+            PopulationMode::None => false,
+        })
         .map(|s| EntityReport {
             entity: s.entity.clone(),
             clientip: clientip_of(&s.entity, entity_field),
