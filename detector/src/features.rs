@@ -212,6 +212,11 @@ impl EntityAccumulator {
             host: host.into(),
         };
         let at = self.largest.partition_point(|l| l.rank() < new);
+        if self.largest.len() == self.largest.capacity() {
+            // One at a time (at most five): a doubling Vec would hold room
+            // for four from the first event on, in every entity.
+            self.largest.reserve_exact(1);
+        }
         self.largest.insert(at, event);
         self.largest.truncate(LARGEST_EVENTS);
         self.update_floor();

@@ -83,7 +83,9 @@ pub(crate) struct Partial {
     pub input: u32,
     /// Accepted and rejected lines per input, indexed by input.
     pub tallies: Vec<Tally>,
-    pub entities: FxHashMap<Box<str>, EntityAccumulator>,
+    /// Boxed: a map of a million entities then holds pointers, not
+    /// accumulators, in its (up to twice over-allocated) table.
+    pub entities: FxHashMap<Box<str>, Box<EntityAccumulator>>,
     pub accepted: u64,
     pub rejected: u64,
     pub blank: u64,
@@ -203,7 +205,7 @@ impl Partial {
                 match self.entities.get_mut(entity) {
                     Some(acc) => acc.add(&facts, window_after),
                     None => {
-                        let mut acc = EntityAccumulator::default();
+                        let mut acc = Box::<EntityAccumulator>::default();
                         acc.exact = window_after.is_some() && ctx.times.exact.contains(entity);
                         acc.add(&facts, window_after);
                         self.entities.insert(entity.into(), acc);
@@ -302,7 +304,7 @@ impl Partial {
         self.window_after = window_after;
         for (k, v) in other.entities {
             match self.entities.get_mut(&k) {
-                Some(acc) => acc.merge(v, window_after),
+                Some(acc) => acc.merge(*v, window_after),
                 None => {
                     self.entities.insert(k, v);
                 }

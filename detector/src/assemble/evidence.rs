@@ -45,7 +45,7 @@ fn burst_end(start: Nanos) -> Nanos {
 
 /// An anomaly's evidence.
 pub(crate) fn evidence(s: &Assessment) -> Evidence {
-    let d = &s.detail;
+    let d = s.detail();
     let counts = |key: fn(&HostTally) -> u64| {
         top_hosts(d, key)
             .into_iter()
@@ -134,7 +134,7 @@ pub(crate) fn row_marks(population: &[Assessment]) -> FxHashMap<&str, RowMarks> 
         .iter()
         .filter(|s| s.severity.is_some())
         .map(|s| {
-            let d = &s.detail;
+            let d = s.detail();
             let marks = RowMarks {
                 burst: (s.features.requests_per_minute_peak > 1)
                     .then(|| (s.peak_start, burst_end(s.peak_start))),

@@ -34,7 +34,19 @@ pub(crate) struct Assessment {
     /// What the evidence of an anomaly is drawn from (per-host tallies,
     /// hour counters, largest events; the times are dropped). Emptied for
     /// entities that are not flagged once they are judged.
-    pub detail: EntityAccumulator,
+    pub detail: Option<Box<EntityAccumulator>>,
+}
+
+impl Assessment {
+    /// What the evidence is drawn from; empty once an entity that is not
+    /// flagged was judged.
+    pub fn detail(&self) -> &EntityAccumulator {
+        static EMPTY: std::sync::OnceLock<EntityAccumulator> = std::sync::OnceLock::new();
+        match &self.detail {
+            Some(d) => d,
+            None => EMPTY.get_or_init(EntityAccumulator::default),
+        }
+    }
 }
 
 /// Stage 1: each entity's features and fired rules, sorted by entity value
@@ -66,7 +78,7 @@ pub(crate) fn score_entities(
                 allowlisted: false,
                 severity: None,
                 confidence: 0.0,
-                detail: acc,
+                detail: Some(acc),
             })
         })
         .collect()
@@ -161,7 +173,7 @@ pub(crate) fn judge(
         .filter(|_| !s.allowlisted);
         s.confidence = scoring::confidence(s.rules.len(), s.score);
         if s.severity.is_none() {
-            s.detail = EntityAccumulator::default();
+            s.detail = None;
         }
     }
     AllowlistEffect {
