@@ -15,13 +15,14 @@
 
 use std::cmp::Reverse;
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::time::Nanos;
 
+pub(crate) mod hosts;
 pub(crate) mod times;
 
+pub use hosts::Hosts;
 pub use times::Times;
 
 /// The five features of one entity (docs/DESIGN.md "Entities and features").
@@ -120,7 +121,7 @@ pub struct EntityAccumulator {
     pub bytes: u64,
     pub off_hours: u64,
     /// Per destination host: requests, denials, bytes.
-    pub hosts: FxHashMap<Box<str>, HostTally>,
+    pub hosts: Hosts,
     /// Events per local hour of day (saturating at 2^32 − 1).
     pub hours: [u32; 24],
     /// The largest events with bytes > 0, largest first, at most
@@ -182,7 +183,7 @@ impl EntityAccumulator {
                     denied: u64::from(denied),
                     bytes,
                 };
-                self.hosts.insert(host.into(), first);
+                self.hosts.insert_new(host.into(), first);
             }
         }
         if let Some(h) = self.hours.get_mut(usize::from(hour)) {
@@ -254,11 +255,8 @@ impl EntityAccumulator {
         if self.hosts.len() < hosts.len() {
             std::mem::swap(&mut self.hosts, &mut hosts);
         }
-        for (host, t) in hosts {
-            let mine = self.hosts.entry(host).or_default();
-            mine.requests += t.requests;
-            mine.denied += t.denied;
-            mine.bytes = mine.bytes.saturating_add(t.bytes);
+        for (host, t) in hosts.into_vec() {
+            self.hosts.add(host, t);
         }
         for (a, b) in self.hours.iter_mut().zip(other.hours) {
             *a = a.saturating_add(b);

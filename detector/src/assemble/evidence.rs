@@ -20,7 +20,7 @@ use super::population::Assessment;
 /// sort: each sort instantiation costs the .wasm kilobytes).
 fn top_hosts(d: &EntityAccumulator, key: fn(&HostTally) -> u64) -> Vec<(String, u64)> {
     let mut top: Vec<(&str, u64)> = Vec::with_capacity(EVIDENCE_TOP + 1);
-    for (host, tally) in &d.hosts {
+    for (host, tally) in d.hosts.iter() {
         let n = key(tally);
         let host: &str = host;
         if n == 0 {
