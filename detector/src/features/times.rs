@@ -228,7 +228,7 @@ impl Times {
             Times::All(v) => {
                 v.push(t);
                 if window_after.is_some_and(|n| v.len() > n) {
-                    self.to_window();
+                    self.make_window();
                 }
             }
             Times::Window(w) => {
@@ -240,7 +240,7 @@ impl Times {
         }
     }
 
-    fn to_window(&mut self) {
+    fn make_window(&mut self) {
         if let Times::All(v) = self {
             v.sort_unstable();
             *self = match window_of(v) {
@@ -262,7 +262,7 @@ impl Times {
                 let mut all = Times::All(a);
                 if let (Times::All(v), Some(n)) = (&all, window_after) {
                     if v.len() > n {
-                        all.to_window();
+                        all.make_window();
                     }
                 }
                 all
