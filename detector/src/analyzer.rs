@@ -90,8 +90,9 @@ mod pool {
 
     impl Pool {
         pub fn new(threads: usize) -> Self {
-            // Two blocks in flight per worker bounds memory to a few blocks.
-            let (tx, rx) = sync_channel::<(u64, Job)>(threads * 2);
+            // One block waiting per worker (besides the one it parses)
+            // bounds memory to a few blocks.
+            let (tx, rx) = sync_channel::<(u64, Job)>(threads);
             let (out, results) = channel();
             let rx = Arc::new(Mutex::new(rx));
             let handles = (0..threads)
