@@ -25,18 +25,30 @@ use crate::assemble;
 use crate::clock::Clock;
 use crate::config::{Config, EntityField, Format, Validated};
 use crate::error::{input_label, Error};
+use crate::features::times::WINDOW_AFTER;
 use crate::ingest::csv::RecordState;
 use crate::ingest::decompress::{Compression, Decoder};
 use crate::ingest::mapping::Mapping;
 use crate::ingest::sniff::sniff;
 use crate::ingest::Schema;
-use crate::partial::{Context, Partial};
+use crate::partial::{Context, Partial, TimesMode};
 use crate::report::{Input, Report};
+
+/// What [`Analyzer::finish_bounded`] found.
+#[derive(Debug)]
+pub enum Finished {
+    Report(Box<Report>),
+    /// Bounded mode could not keep these entities' peaks exact (events far
+    /// out of time order): analyze the same input again with
+    /// [`Analyzer::with_bounded_times`] naming them.
+    ReadAgain(Vec<String>),
+}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod pool {
+    use std::collections::BTreeMap;
     use std::ops::Range;
-    use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+    use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
     use std::sync::{Arc, Mutex};
     use std::thread::JoinHandle;
 
@@ -49,51 +61,91 @@ mod pool {
         pub range: Range<usize>,
     }
 
-    /// Worker threads parsing blocks into their own partials.
+    /// Worker threads parsing blocks, each into a partial of its own that
+    /// is merged into the analyzer's in input order: bounded event times
+    /// join only with the times that follow them (docs/DESIGN.md "Memory").
     pub struct Pool {
-        tx: Option<SyncSender<Job>>,
-        handles: Vec<JoinHandle<Partial>>,
+        tx: Option<SyncSender<(u64, Job)>>,
+        results: Receiver<(u64, Partial)>,
+        handles: Vec<JoinHandle<()>>,
+        /// Sequence number of the next block (or line parsed here).
+        sent: u64,
+        /// Sequence number of the next partial to merge.
+        merged: u64,
+        /// Partials that arrived before one of an earlier block.
+        pending: BTreeMap<u64, Partial>,
+    }
+
+    fn work(rx: &Mutex<Receiver<(u64, Job)>>, out: &Sender<(u64, Partial)>) {
+        loop {
+            let job = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+            let Ok((seq, job)) = job else { break };
+            let mut partial = Partial::default();
+            partial.ingest_block(&job.ctx, job.first_line, &job.buf[job.range]);
+            if out.send((seq, partial)).is_err() {
+                break;
+            }
+        }
     }
 
     impl Pool {
         pub fn new(threads: usize) -> Self {
-            // Two blocks in flight per worker bounds memory to a few blocks.
-            let (tx, rx) = sync_channel::<Job>(threads * 2);
+            // One block waiting per worker (besides the one it parses)
+            // bounds memory to a few blocks.
+            let (tx, rx) = sync_channel::<(u64, Job)>(threads);
+            let (out, results) = channel();
             let rx = Arc::new(Mutex::new(rx));
             let handles = (0..threads)
                 .map(|_| {
-                    let rx: Arc<Mutex<Receiver<Job>>> = Arc::clone(&rx);
-                    std::thread::spawn(move || {
-                        let mut partial = Partial::default();
-                        loop {
-                            let job = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                            let Ok(job) = job else { break };
-                            partial.ingest_block(&job.ctx, job.first_line, &job.buf[job.range]);
-                        }
-                        partial
-                    })
+                    let rx = Arc::clone(&rx);
+                    let out = out.clone();
+                    std::thread::spawn(move || work(&rx, &out))
                 })
                 .collect();
             Pool {
                 tx: Some(tx),
+                results,
                 handles,
+                sent: 0,
+                merged: 0,
+                pending: BTreeMap::new(),
             }
         }
 
-        pub fn send(&self, job: Job) {
+        pub fn send(&mut self, job: Job) {
+            let seq = self.sent;
+            self.sent += 1;
             if let Some(tx) = &self.tx {
                 // A send fails only if every worker is gone, which happens
                 // only after a worker panicked; `finish` re-raises that.
-                let _ = tx.send(job);
+                let _ = tx.send((seq, job));
             }
         }
 
-        pub fn finish(mut self) -> Vec<Partial> {
+        /// A partial made on the analyzer's thread (a line that spanned
+        /// chunks), in sequence with the blocks.
+        pub fn local(&mut self, partial: Partial) {
+            self.pending.insert(self.sent, partial);
+            self.sent += 1;
+        }
+
+        /// Merges, in order, every partial whose predecessors are merged.
+        pub fn drain(&mut self, into: &mut Partial, max_reported: usize) {
+            while let Ok((seq, p)) = self.results.try_recv() {
+                self.pending.insert(seq, p);
+            }
+            while let Some(p) = self.pending.remove(&self.merged) {
+                into.merge(p, max_reported);
+                self.merged += 1;
+            }
+        }
+
+        pub fn finish(mut self, into: &mut Partial, max_reported: usize) {
             self.tx = None;
-            self.handles
-                .drain(..)
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
+            for h in self.handles.drain(..) {
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            }
+            self.drain(into, max_reported);
         }
     }
 }
@@ -154,6 +206,8 @@ pub struct Analyzer {
     decoder: Option<Decoder>,
     /// Decompressed bytes waiting to be framed as one block.
     inflated: Vec<u8>,
+    /// How event times are kept.
+    times: TimesMode,
 }
 
 /// Decompressed bytes are framed in blocks of this size (the size the CLI
@@ -188,7 +242,25 @@ impl Analyzer {
             pool: None,
             decoder: Some(Decoder::new(limit)),
             inflated: Vec::new(),
+            times: TimesMode::default(),
         })
+    }
+
+    /// Bounded memory (docs/DESIGN.md "Memory"): instead of every event
+    /// time, each entity keeps the events of its first and last two
+    /// minutes and its best window so far, exact for events that arrive in
+    /// time order or up to a minute late. Entities whose events are later
+    /// than that cannot be kept exact: [`Analyzer::finish_bounded`] names
+    /// them, and a second analysis of the same input with them in `exact`
+    /// keeps their times whole. Call before pushing anything.
+    pub fn with_bounded_times(mut self, exact: impl IntoIterator<Item = String>) -> Self {
+        let exact = exact.into_iter().map(String::into_boxed_str).collect();
+        self.times = TimesMode {
+            window_after: Some(WINDOW_AFTER),
+            exact: Arc::new(exact),
+        };
+        self.main.window_after = Some(WINDOW_AFTER);
+        self
     }
 
     /// Names the current input (the first, unless [`Analyzer::next_input`]
@@ -441,10 +513,26 @@ impl Analyzer {
         match &self.ctx {
             Some(ctx) => {
                 let ctx = Arc::clone(ctx);
-                self.main.ingest_line(&ctx, line_no, raw);
+                self.ingest_here(&ctx, line_no, raw);
             }
             None => self.detect(line_no, raw),
         }
+    }
+
+    /// Parses a line on this thread; once worker threads run, into a
+    /// partial of its own merged in sequence with their blocks.
+    fn ingest_here(&mut self, ctx: &Context, line_no: u64, raw: &[u8]) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(pool) = &mut self.pool {
+            let mut p = Partial {
+                input: ctx.input,
+                ..Partial::default()
+            };
+            p.ingest_line(ctx, line_no, raw);
+            pool.local(p);
+            return;
+        }
+        self.main.ingest_line(ctx, line_no, raw);
     }
 
     /// Lines before the format is known: blanks are counted; the first
@@ -477,11 +565,12 @@ impl Analyzer {
                     entity: sniffed.entity,
                     clock: self.clock.clone(),
                     config: Arc::clone(&self.config),
+                    times: self.times.clone(),
                 });
                 self.csv_records = matches!(ctx.schema, Schema::Csv(..));
                 self.ctx = Some(Arc::clone(&ctx));
                 if !sniffed.header {
-                    self.main.ingest_line(&ctx, line_no, raw);
+                    self.ingest_here(&ctx, line_no, raw);
                 }
             }
             Err(e) => {
@@ -513,6 +602,7 @@ impl Analyzer {
                 buf,
                 range,
             });
+            pool.drain(&mut self.main, self.config.input.max_reported_errors);
             self.next_line += lines;
             return;
         }
@@ -520,8 +610,21 @@ impl Analyzer {
         self.next_line += self.main.ingest_block(&ctx, self.next_line, block);
     }
 
-    /// Ends the last input and builds the report.
-    pub fn finish(mut self) -> Result<Report, Error> {
+    /// Ends the last input and builds the report. In bounded mode, fails
+    /// with [`Error::OutOfOrder`] where [`Analyzer::finish_bounded`] would
+    /// ask for a second pass.
+    pub fn finish(self) -> Result<Report, Error> {
+        match self.finish_bounded()? {
+            Finished::Report(report) => Ok(*report),
+            Finished::ReadAgain(entities) => Err(Error::OutOfOrder {
+                entities: entities.len() as u64,
+            }),
+        }
+    }
+
+    /// Ends the last input and builds the report, or (bounded mode only)
+    /// names the entities whose times must be read again whole.
+    pub fn finish_bounded(mut self) -> Result<Finished, Error> {
         self.end_input();
         if let Some(e) = self.fatal.take() {
             return Err(e);
@@ -530,9 +633,7 @@ impl Analyzer {
         let mut merged = std::mem::take(&mut self.main);
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(pool) = self.pool.take() {
-            for p in pool.finish() {
-                merged.merge(p, max_reported);
-            }
+            pool.finish(&mut merged, max_reported);
         }
         merged.errors.truncate(max_reported);
         let inputs: Vec<Input> = std::mem::take(&mut self.inputs)
@@ -562,9 +663,20 @@ impl Analyzer {
                 return Err(e);
             }
         }
+        let mut lost: Vec<String> = merged
+            .entities
+            .iter()
+            .filter(|(_, acc)| acc.times.is_lost())
+            .map(|(name, _)| name.to_string())
+            .collect();
+        if !lost.is_empty() {
+            lost.sort_unstable();
+            return Ok(Finished::ReadAgain(lost));
+        }
         // The report echoes the mapping resolved for this input's format.
         let mut config = Config::clone(&self.config);
         config.fields = mapping.echo.clone();
-        assemble::build(merged, &config, &self.allowlist, format, entity, inputs)
+        let report = assemble::build(merged, &config, &self.allowlist, format, entity, inputs)?;
+        Ok(Finished::Report(Box::new(report)))
     }
 }

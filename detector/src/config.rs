@@ -81,6 +81,36 @@ pub enum LogsMode {
 
 named!(LogsMode, "logs mode", { All => "all", Anomalous => "anomalous", None => "none" });
 
+/// Which entities the report lists in `entities`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum PopulationMode {
+    /// Every entity.
+    All,
+    /// Only the anomalous ones (as in `anomalies`).
+    Anomalous,
+    /// None: `entities` is empty; `entity_count` still counts them all.
+    None,
+}
+
+named!(PopulationMode, "population mode", { All => "all", Anomalous => "anomalous", None => "none" });
+
+/// Without a `population` choice, the report lists every entity up to this
+/// many, and only the anomalous ones above (docs/DESIGN.md "Report").
+pub const POPULATION_ALL_UP_TO: u64 = 10_000;
+
+impl PopulationMode {
+    /// The mode that applies to `entities` entities when `chosen` was asked for.
+    pub fn applied(chosen: Option<PopulationMode>, entities: u64) -> PopulationMode {
+        match chosen {
+            Some(mode) => mode,
+            None if entities <= POPULATION_ALL_UP_TO => PopulationMode::All,
+            None => PopulationMode::Anomalous,
+        }
+    }
+}
+
 /// Rule thresholds. A rule fires when the feature is at or above its threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -431,6 +461,10 @@ pub struct Config {
     pub forest: ForestConfig,
     /// Which raw rows the report carries.
     pub logs: LogsMode,
+    /// Which entities the report lists; `None` (the default): all up to
+    /// [`POPULATION_ALL_UP_TO`], else the anomalous ones. The report's
+    /// `config.population` says which applied.
+    pub population: Option<PopulationMode>,
     /// Where each field is read from (JSONL paths, CSV columns).
     pub fields: Fields,
     /// Entities never flagged: exact values, or CIDR ranges for IP entities.

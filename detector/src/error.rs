@@ -44,6 +44,10 @@ pub enum Error {
     /// An error that belongs to one named input of several (a CSV header,
     /// a strict-mode rejection): `file: error`.
     InFile { file: String, error: Box<Error> },
+    /// Bounded mode (`Analyzer::with_bounded_times`) met events of some
+    /// entities too far out of order to keep their peak exact:
+    /// `Analyzer::finish_bounded` names them for a second pass.
+    OutOfOrder { entities: u64 },
 }
 
 impl Error {
@@ -106,6 +110,11 @@ impl fmt::Display for Error {
                 first_format.to_ascii_uppercase()
             ),
             Error::InFile { file, error } => write!(f, "{file}: {error}"),
+            Error::OutOfOrder { entities } => write!(
+                f,
+                "the events of {entities} entities are out of time order by more than a minute: \
+                 analyze again keeping their times whole"
+            ),
         }
     }
 }

@@ -5,15 +5,25 @@
 //! [`EntityAccumulator::merge`] of two halves equals the accumulator of the
 //! whole: counts add, per-host tallies add, hour counters add, the largest
 //! events are the top [`LARGEST_EVENTS`] of both halves, event times
-//! concatenate (they are sorted once, at the end). Apart from the times,
-//! memory is bounded by the entity's distinct hosts and 24 hour counters.
+//! concatenate (they are sorted once, at the end) or, in bounded mode, their
+//! windows join ([`times`]). Apart from the times, memory is bounded by the
+//! entity's distinct hosts and 24 hour counters.
+//!
+//! One thing depends on order: how many events came earlier in time than
+//! the entity's previous event (`out_of_order`). For it, `merge` takes
+//! `other` as the events that followed `self`'s in the input.
 
 use std::cmp::Reverse;
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::time::{Nanos, NANOS_PER_MINUTE};
+use crate::time::Nanos;
+
+pub(crate) mod hosts;
+pub(crate) mod times;
+
+pub use hosts::Hosts;
+pub use times::Times;
 
 /// The five features of one entity (docs/DESIGN.md "Entities and features").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,7 +121,7 @@ pub struct EntityAccumulator {
     pub bytes: u64,
     pub off_hours: u64,
     /// Per destination host: requests, denials, bytes.
-    pub hosts: FxHashMap<Box<str>, HostTally>,
+    pub hosts: Hosts,
     /// Events per local hour of day (saturating at 2^32 − 1).
     pub hours: [u32; 24],
     /// The largest events with bytes > 0, largest first, at most
@@ -120,14 +130,23 @@ pub struct EntityAccumulator {
     /// Once `largest` is full, the size of its last event: an event
     /// smaller than this cannot enter, decided without touching `largest`.
     large_floor: u64,
-    /// Every event time, unsorted until [`EntityAccumulator::features`].
-    pub times: Vec<Nanos>,
+    /// The event times: all of them, or a bounded window ([`times`]).
+    pub times: Times,
+    /// Keep every time even in bounded mode (read again exactly).
+    pub exact: bool,
     pub first_seen: Nanos,
     pub last_seen: Nanos,
+    /// The first and last event's time in input order.
+    pub order_first: Nanos,
+    pub order_last: Nanos,
+    /// Events earlier in time than the entity's previous event.
+    pub out_of_order: u64,
 }
 
 impl EntityAccumulator {
-    pub fn add(&mut self, e: &EventFacts<'_>) {
+    /// Adds an event. `window_after`: `None` keeps every time, `Some(n)`
+    /// (bounded mode) keeps a window once there are more than n.
+    pub fn add(&mut self, e: &EventFacts<'_>, window_after: Option<usize>) {
         let EventFacts {
             time,
             denied,
@@ -141,10 +160,13 @@ impl EntityAccumulator {
         if self.events == 0 {
             self.first_seen = time;
             self.last_seen = time;
+            self.order_first = time;
         } else {
             self.first_seen = self.first_seen.min(time);
             self.last_seen = self.last_seen.max(time);
+            self.out_of_order += u64::from(time < self.order_last);
         }
+        self.order_last = time;
         self.events += 1;
         self.denied += u64::from(denied);
         self.bytes = self.bytes.saturating_add(bytes);
@@ -161,7 +183,7 @@ impl EntityAccumulator {
                     denied: u64::from(denied),
                     bytes,
                 };
-                self.hosts.insert(host.into(), first);
+                self.hosts.insert_new(host.into(), first);
             }
         }
         if let Some(h) = self.hours.get_mut(usize::from(hour)) {
@@ -170,7 +192,8 @@ impl EntityAccumulator {
         if bytes > 0 && bytes >= self.large_floor {
             self.offer_large(bytes, time, input, line, host);
         }
-        self.times.push(time);
+        let window_after = if self.exact { None } else { window_after };
+        self.times.add(time, window_after);
     }
 
     /// Keeps the event if it is among the [`LARGEST_EVENTS`] largest so far.
@@ -190,6 +213,11 @@ impl EntityAccumulator {
             host: host.into(),
         };
         let at = self.largest.partition_point(|l| l.rank() < new);
+        if self.largest.len() == self.largest.capacity() {
+            // One at a time (at most five): a doubling Vec would hold room
+            // for four from the first event on, in every entity.
+            self.largest.reserve_exact(1);
+        }
         self.largest.insert(at, event);
         self.largest.truncate(LARGEST_EVENTS);
         self.update_floor();
@@ -202,9 +230,10 @@ impl EntityAccumulator {
         };
     }
 
-    /// Folds `other` into `self`; the result is independent of which half
+    /// Folds `other` into `self`: `other`'s events followed `self`'s in the
+    /// input. Every result but `out_of_order` is independent of which half
     /// came first.
-    pub fn merge(&mut self, other: EntityAccumulator) {
+    pub fn merge(&mut self, other: EntityAccumulator, window_after: Option<usize>) {
         if other.events == 0 {
             return;
         }
@@ -212,6 +241,10 @@ impl EntityAccumulator {
             *self = other;
             return;
         }
+        self.out_of_order += other.out_of_order + u64::from(other.order_first < self.order_last);
+        self.order_last = other.order_last;
+        self.exact |= other.exact;
+        let window_after = if self.exact { None } else { window_after };
         self.first_seen = self.first_seen.min(other.first_seen);
         self.last_seen = self.last_seen.max(other.last_seen);
         self.events += other.events;
@@ -222,11 +255,8 @@ impl EntityAccumulator {
         if self.hosts.len() < hosts.len() {
             std::mem::swap(&mut self.hosts, &mut hosts);
         }
-        for (host, t) in hosts {
-            let mine = self.hosts.entry(host).or_default();
-            mine.requests += t.requests;
-            mine.denied += t.denied;
-            mine.bytes = mine.bytes.saturating_add(t.bytes);
+        for (host, t) in hosts.into_vec() {
+            self.hosts.add(host, t);
         }
         for (a, b) in self.hours.iter_mut().zip(other.hours) {
             *a = a.saturating_add(b);
@@ -235,16 +265,16 @@ impl EntityAccumulator {
         self.largest.sort_unstable_by_key(LargeEvent::rank);
         self.largest.truncate(LARGEST_EVENTS);
         self.update_floor();
-        self.times.extend(other.times);
+        self.times.merge(other.times, window_after);
     }
 
     /// Computes the features; sorts the stored times. Also returns the start
-    /// of the first window that reaches the peak.
-    pub fn features(&mut self) -> (Features, Nanos) {
-        self.times.sort_unstable();
-        let (peak, peak_start) = peak_in_window(&self.times, NANOS_PER_MINUTE);
+    /// of the first window that reaches the peak. `None` when bounded mode
+    /// lost the times (an event far out of order).
+    pub fn features(&mut self) -> Option<(Features, Nanos)> {
+        let (peak, peak_start) = self.times.peak()?;
         let n = self.events.max(1) as f64;
-        (
+        Some((
             Features {
                 requests_per_minute_peak: peak,
                 deny_rate: self.denied as f64 / n,
@@ -253,56 +283,13 @@ impl EntityAccumulator {
                 off_hours_request_ratio: self.off_hours as f64 / n,
             },
             peak_start,
-        )
+        ))
     }
-}
-
-/// Largest number of `sorted` times inside [t, t + width) for t in `sorted`,
-/// with the earliest t that reaches it. Linear time (two pointers).
-pub(crate) fn peak_in_window(sorted: &[Nanos], width: Nanos) -> (u64, Nanos) {
-    let mut best = 0usize;
-    let mut best_start = sorted.first().copied().unwrap_or(0);
-    let mut hi = 0usize;
-    for (lo, &t) in sorted.iter().enumerate() {
-        let end = t.saturating_add(width);
-        if hi < lo {
-            hi = lo;
-        }
-        while hi < sorted.len() && sorted[hi] < end {
-            hi += 1;
-        }
-        if hi - lo > best {
-            best = hi - lo;
-            best_start = t;
-        }
-    }
-    (best as u64, best_start)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::NANOS_PER_SEC;
-
-    #[test]
-    fn window_is_half_open() {
-        // 100 events spread over exactly 60.000 s: the last one is at t0+60 s,
-        // outside [t0, t0+60 s), so the peak is 99.
-        let t: Vec<Nanos> = (0..100).map(|i| i * 60 * NANOS_PER_SEC / 99).collect();
-        assert_eq!(*t.last().unwrap(), 60 * NANOS_PER_SEC);
-        assert_eq!(peak_in_window(&t, NANOS_PER_MINUTE).0, 99);
-        // One nanosecond less and all 100 fit.
-        let mut t2 = t.clone();
-        *t2.last_mut().unwrap() -= 1;
-        assert_eq!(peak_in_window(&t2, NANOS_PER_MINUTE).0, 100);
-    }
-
-    #[test]
-    fn duplicate_times_count_together() {
-        let t = vec![5, 5, 5, 5 + NANOS_PER_MINUTE, 5 + NANOS_PER_MINUTE];
-        assert_eq!(peak_in_window(&t, NANOS_PER_MINUTE), (3, 5));
-        assert_eq!(peak_in_window(&[], NANOS_PER_MINUTE).0, 0);
-    }
 
     #[test]
     fn merge_equals_whole() {
@@ -323,15 +310,15 @@ mod tests {
         };
         let mut whole = EntityAccumulator::default();
         for e in events.iter().enumerate() {
-            whole.add(&fact(e));
+            whole.add(&fact(e), None);
         }
         let mut left = EntityAccumulator::default();
-        left.add(&fact((0, &events[0])));
+        left.add(&fact((0, &events[0])), None);
         let mut right = EntityAccumulator::default();
         for e in events.iter().enumerate().skip(1) {
-            right.add(&fact(e));
+            right.add(&fact(e), None);
         }
-        right.merge(left);
+        right.merge(left, None);
         assert_eq!(right.features(), whole.features());
         assert_eq!((right.first_seen, right.last_seen), (1, 3));
         assert_eq!(right.hosts, whole.hosts);
@@ -355,16 +342,19 @@ mod tests {
             (7, 8),
             (8, 5),
         ] {
-            acc.add(&EventFacts {
-                time: line,
-                denied: false,
-                bytes,
-                off_hours: false,
-                hour: 0,
-                host: "h",
-                input: 0,
-                line: line as u64,
-            });
+            acc.add(
+                &EventFacts {
+                    time: line,
+                    denied: false,
+                    bytes,
+                    off_hours: false,
+                    hour: 0,
+                    host: "h",
+                    input: 0,
+                    line: line as u64,
+                },
+                None,
+            );
         }
         let kept: Vec<(u64, u64)> = acc.largest.iter().map(|l| (l.bytes, l.line)).collect();
         assert_eq!(kept, [(9, 2), (8, 7), (7, 5), (5, 1), (5, 3)]);

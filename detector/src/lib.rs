@@ -63,10 +63,12 @@ pub mod vocab;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
-pub use analyzer::Analyzer;
+pub use analyzer::{Analyzer, Finished};
 #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
 pub use clock::host_zone_names;
-pub use config::{Config, EntityField, Fields, Format, FormatChoice, LogsMode, Preset};
+pub use config::{
+    Config, EntityField, Fields, Format, FormatChoice, LogsMode, PopulationMode, Preset,
+};
 pub use error::Error;
 pub use features::{Features, FEATURE_NAMES};
 pub use ingest::decompress::Compression;
@@ -79,7 +81,7 @@ pub use scoring::{DetectionMethod, RiskLevel, Rule, Severity};
 /// stable API: front ends use the items above.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::features::{EntityAccumulator, EventFacts};
+    pub use crate::features::{EntityAccumulator, EventFacts, Times};
     pub use crate::ingest::csv::split_fields;
     pub use crate::ingest::json::for_each_member;
 }

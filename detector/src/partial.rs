@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::clock::Clock;
 use crate::config::{Config, EntityField, LogsMode};
@@ -29,6 +29,18 @@ pub(crate) struct Context {
     pub entity: EntityField,
     pub clock: Clock,
     pub config: Arc<Config>,
+    /// How event times are kept (docs/DESIGN.md "Memory").
+    pub times: TimesMode,
+}
+
+/// How the accumulators keep event times.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TimesMode {
+    /// `None`: every time; `Some(n)`: a bounded window once an entity has
+    /// more than n.
+    pub window_after: Option<usize>,
+    /// Entities whose times are kept whole even so (a second pass).
+    pub exact: Arc<FxHashSet<Box<str>>>,
 }
 
 /// A rejected line as reported.
@@ -71,7 +83,9 @@ pub(crate) struct Partial {
     pub input: u32,
     /// Accepted and rejected lines per input, indexed by input.
     pub tallies: Vec<Tally>,
-    pub entities: FxHashMap<Box<str>, EntityAccumulator>,
+    /// Boxed: a map of a million entities then holds pointers, not
+    /// accumulators, in its (up to twice over-allocated) table.
+    pub entities: FxHashMap<Box<str>, Box<EntityAccumulator>>,
     pub accepted: u64,
     pub rejected: u64,
     pub blank: u64,
@@ -89,6 +103,8 @@ pub(crate) struct Partial {
     pub rows: Vec<StoredRow>,
     /// Which mapped fields some accepted line had (mapping slot bits).
     pub fields_seen: u16,
+    /// Bounded mode's window size, for merges (see [`TimesMode`]).
+    pub window_after: Option<usize>,
 }
 
 impl Partial {
@@ -149,6 +165,7 @@ impl Partial {
 
     /// One line (without its `\n`): blank, rejected or accepted.
     pub fn ingest_line(&mut self, ctx: &Context, line_no: u64, raw: &[u8]) {
+        self.window_after = ctx.times.window_after;
         let config = &ctx.config;
         let Some(content) = self.prelude(line_no, raw, config) else {
             return;
@@ -184,11 +201,13 @@ impl Partial {
                     input: self.input,
                     line: line_no,
                 };
+                let window_after = ctx.times.window_after;
                 match self.entities.get_mut(entity) {
-                    Some(acc) => acc.add(&facts),
+                    Some(acc) => acc.add(&facts, window_after),
                     None => {
-                        let mut acc = EntityAccumulator::default();
-                        acc.add(&facts);
+                        let mut acc = Box::<EntityAccumulator>::default();
+                        acc.exact = window_after.is_some() && ctx.times.exact.contains(entity);
+                        acc.add(&facts, window_after);
                         self.entities.insert(entity.into(), acc);
                     }
                 }
@@ -240,6 +259,12 @@ impl Partial {
         line_no - first_line
     }
 
+    /// Events, over all entities, earlier in time than their entity's
+    /// previous event.
+    pub fn out_of_order(&self) -> u64 {
+        self.entities.values().map(|a| a.out_of_order).sum()
+    }
+
     /// Every line counted so far: accepted + rejected + blank + header +
     /// continuation.
     pub fn total_lines(&self) -> u64 {
@@ -269,13 +294,17 @@ impl Partial {
         }
     }
 
-    /// Folds `other` in. Commutative and associative up to the final sort.
+    /// Folds `other` in: the lines that followed `self`'s in the input.
+    /// Associative; commutative up to the final sort except for the
+    /// entities' `out_of_order` counts, which need input order.
     /// (Worker threads merge; wasm has none.)
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub fn merge(&mut self, other: Partial, max_reported: usize) {
+        let window_after = self.window_after.or(other.window_after);
+        self.window_after = window_after;
         for (k, v) in other.entities {
             match self.entities.get_mut(&k) {
-                Some(acc) => acc.merge(v),
+                Some(acc) => acc.merge(*v, window_after),
                 None => {
                     self.entities.insert(k, v);
                 }

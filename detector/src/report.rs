@@ -481,6 +481,11 @@ pub struct LineCounts {
     /// absent when there are none.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub continuation: u64,
+    /// Accepted events earlier in time than their entity's previous event
+    /// (input order; several inputs in the order given); absent when there
+    /// are none. Not part of `total`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub out_of_order: u64,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -126,7 +126,7 @@ fn assess(t: EntityTotals, config: &Config) -> Assessment {
         allowlisted: false,
         severity: None,
         confidence: 0.0,
-        detail,
+        detail: Some(Box::new(detail)),
     }
 }
 
@@ -148,17 +148,19 @@ impl ScoredTable {
             .binary_search_by(|s| s.entity.as_str().cmp(entity))
             .ok()?;
         let s = &mut population[i];
-        s.severity.is_some().then_some(&mut s.detail)
+        s.severity.is_some().then_some(s.detail.as_deref_mut()?)
     }
 
     /// Step 2: a flagged entity's requests, denials and bytes towards one
     /// destination host. Ignored for entities that are not flagged.
     pub fn add_host(&mut self, entity: &str, host: &str, requests: u64, denied: u64, bytes: u64) {
         if let Some(d) = self.flagged_detail(entity) {
-            let t = d.hosts.entry(host.into()).or_insert(HostTally::default());
-            t.requests += requests;
-            t.denied += denied;
-            t.bytes = t.bytes.saturating_add(bytes);
+            let tally = HostTally {
+                requests,
+                denied,
+                bytes,
+            };
+            d.hosts.add(host.into(), tally);
         }
     }
 

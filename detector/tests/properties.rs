@@ -91,7 +91,7 @@ proptest! {
                 host: &format!("h{}", e.4),
                 input: (i % 2) as u32,
                 line: i as u64,
-            });
+            }, None);
         };
         let mut whole = EntityAccumulator::default();
         events.iter().enumerate().for_each(|e| add(&mut whole, e));
@@ -100,7 +100,7 @@ proptest! {
         events.iter().enumerate().take(split).for_each(|e| add(&mut left, e));
         events.iter().enumerate().skip(split).for_each(|e| add(&mut right, e));
         // Merge in the "wrong" order: right half first.
-        right.merge(left);
+        right.merge(left, None);
         prop_assert_eq!(right.features(), whole.features());
         prop_assert_eq!((right.first_seen, right.last_seen, right.events), (whole.first_seen, whole.last_seen, whole.events));
         prop_assert_eq!(&right.hosts, &whole.hosts);

@@ -8,8 +8,8 @@ use std::str::FromStr;
 use detector::export::ExportFormat;
 use detector::report::StatisticsStatus;
 use detector::{
-    Action, DetectionMethod, EntityField, Format, FormatChoice, LogsMode, Named, RejectKind,
-    RiskLevel, Rule, Severity,
+    Action, DetectionMethod, EntityField, Format, FormatChoice, LogsMode, Named, PopulationMode,
+    RejectKind, RiskLevel, Rule, Severity,
 };
 
 fn names_round_trip<T>(expected: &[&str])
@@ -51,6 +51,7 @@ fn every_named_enum_lists_parses_and_displays_its_report_spelling() {
     names_round_trip::<FormatChoice>(&["auto", "jsonl", "csv"]);
     names_round_trip::<EntityField>(&["clientip", "user", "host"]);
     names_round_trip::<LogsMode>(&["all", "anomalous", "none"]);
+    names_round_trip::<PopulationMode>(&["all", "anomalous", "none"]);
     names_round_trip::<Severity>(&["Low", "Medium", "High", "Critical"]);
     names_round_trip::<RiskLevel>(&["Low", "Medium", "High"]);
     names_round_trip::<DetectionMethod>(&["Rule-based", "Statistical", "Hybrid"]);

@@ -9,7 +9,10 @@ use std::time::Instant;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use detector::export::{self, ExportFormat};
-use detector::{Analyzer, Config, EntityField, Fields, FormatChoice, LogsMode, Named, Preset};
+use detector::{
+    Analyzer, Config, EntityField, Fields, Finished, FormatChoice, LogsMode, Named, PopulationMode,
+    Preset, Report,
+};
 
 /// Read size: large enough to amortize syscalls, small enough that a few
 /// blocks in flight stay well under the memory budget.
@@ -73,6 +76,10 @@ struct AnalyzeArgs {
     /// Which raw rows to include.
     #[arg(long, value_parser = one_of::<LogsMode>(), conflicts_with = "no_logs")]
     logs: Option<LogsMode>,
+    /// Which entities the report lists in `entities` (default: all up to
+    /// 10,000 entities, the anomalous ones above).
+    #[arg(long, value_parser = one_of::<PopulationMode>())]
+    population: Option<PopulationMode>,
     /// Fail on the first malformed line instead of skipping it.
     #[arg(long)]
     strict: bool,
@@ -402,6 +409,9 @@ fn effective_config(a: &AnalyzeArgs) -> Result<Config, Fail> {
     if let Some(l) = a.logs {
         config.logs = l;
     }
+    if let Some(p) = a.population {
+        config.population = Some(p);
+    }
     if a.strict {
         config.input.strict = true;
     }
@@ -501,18 +511,92 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
         }
         let report =
             crate::engine::analyze(engine, &a.files, &config, a.engine_timeout).map_err(Fail)?;
-        return write_report(&a, &report);
+        return emit(&a, &report);
     }
     // The config is checked before the files are opened.
-    let mut analyzer = Analyzer::new(effective_config(&a)?)?;
+    let config = effective_config(&a)?;
+    Analyzer::new(config.clone())?;
     let sources = sources(&a.files)?;
+    // Files can be read again, so their event times are kept bounded and an
+    // entity whose events are far out of time order is read again whole
+    // (docs/DESIGN.md "Memory"); standard input keeps every time.
+    let rereadable = sources.iter().all(|s| s.arg != "-");
+    let mut exact = if rereadable { Some(Vec::new()) } else { None };
+    let report = loop {
+        match read_all(&a, &config, &sources, exact.clone())? {
+            Finished::Report(report) => break report,
+            Finished::ReadAgain(lost) => {
+                eprintln!(
+                    "signaltrace: {} entities have events out of time order by more than a \
+                     minute; reading the input again to keep their times whole",
+                    lost.len()
+                );
+                // A second miss cannot happen (the same blocks merge the same
+                // way); were it to, the third pass keeps every time.
+                exact = match exact {
+                    Some(v) if v.is_empty() => Some(lost),
+                    _ => None,
+                };
+            }
+        }
+    };
+    emit(&a, &report)
+}
+
+/// Writes the report to --output or standard output.
+fn emit(a: &AnalyzeArgs, report: &Report) -> Result<(), Fail> {
+    match &a.output {
+        Some(path) => File::create(path)
+            .and_then(|f| write_report(report, a, io::BufWriter::new(f)))
+            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()))),
+        None => match write_report(report, a, io::BufWriter::new(io::stdout().lock())) {
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.map_err(|e| Fail(format!("cannot write the report: {e}"))),
+        },
+    }
+}
+
+/// Writes the report as asked. JSON is serialized straight into `out`,
+/// never built whole in memory (a report of a million entities is large).
+fn write_report(report: &Report, a: &AnalyzeArgs, mut out: impl Write) -> io::Result<()> {
+    if a.text || a.export != ExportFormat::Json {
+        let rendered = if a.text {
+            export::text(report)
+        } else {
+            export::render(report, a.export, a.pretty)
+        };
+        out.write_all(rendered.as_bytes())?;
+    } else {
+        if a.pretty {
+            serde_json::to_writer_pretty(&mut out, report)?;
+        } else {
+            serde_json::to_writer(&mut out, report)?;
+        }
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
+
+/// One pass over every input. `exact`: `None` keeps every event time;
+/// `Some(entities)` keeps them bounded except for those entities.
+fn read_all(
+    a: &AnalyzeArgs,
+    config: &Config,
+    sources: &[Source],
+    exact: Option<Vec<String>>,
+) -> Result<Finished, Fail> {
+    let mut analyzer = Analyzer::new(config.clone())?;
+    if let Some(exact) = exact {
+        analyzer = analyzer.with_bounded_times(exact);
+    }
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
     });
     analyzer = analyzer.with_threads(threads);
-    let progress = Progress::new(&sources);
+    let progress = Progress::new(sources);
     for (i, source) in sources.iter().enumerate() {
         if i == 0 {
             analyzer = analyzer.with_filename(source.name.clone());
@@ -538,28 +622,7 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
         }
     }
     progress.done();
-    let report = analyzer.finish()?;
-    write_report(&a, &report)
-}
-
-/// Prints (or writes to --output) the report as the flags ask.
-fn write_report(a: &AnalyzeArgs, report: &detector::Report) -> Result<(), Fail> {
-    let rendered = if a.text {
-        export::text(report)
-    } else {
-        export::render(report, a.export, a.pretty)
-    };
-    if let Some(path) = &a.output {
-        return std::fs::write(path, rendered.as_bytes())
-            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display())));
-    }
-    let mut out = io::stdout().lock();
-    match out.write_all(rendered.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        // A closed pipe (`| head`) is the reader's choice, not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Fail(format!("cannot write the report: {e}"))),
-    }
+    Ok(analyzer.finish_bounded()?)
 }
 
 /// Reads up to `READ_CHUNK` bytes into `buf`'s spare capacity (no zeroing);

@@ -182,8 +182,8 @@ pub(crate) fn anomalies(
             let explanation = text::explanation(&text::ExplanationInput {
                 features: &s.features,
                 events: s.events,
-                denied: s.detail.denied,
-                off_hours: s.detail.off_hours,
+                denied: s.detail().denied,
+                off_hours: s.detail().off_hours,
                 rules: &s.rules,
                 thresholds,
                 ranges: &spread.ranges,

@@ -20,7 +20,7 @@ use super::population::Assessment;
 /// sort: each sort instantiation costs the .wasm kilobytes).
 fn top_hosts(d: &EntityAccumulator, key: fn(&HostTally) -> u64) -> Vec<(String, u64)> {
     let mut top: Vec<(&str, u64)> = Vec::with_capacity(EVIDENCE_TOP + 1);
-    for (host, tally) in &d.hosts {
+    for (host, tally) in d.hosts.iter() {
         let n = key(tally);
         let host: &str = host;
         if n == 0 {
@@ -45,7 +45,7 @@ fn burst_end(start: Nanos) -> Nanos {
 
 /// An anomaly's evidence.
 pub(crate) fn evidence(s: &Assessment) -> Evidence {
-    let d = &s.detail;
+    let d = s.detail();
     let counts = |key: fn(&HostTally) -> u64| {
         top_hosts(d, key)
             .into_iter()
@@ -132,7 +132,7 @@ pub(crate) fn row_marks(population: &[Assessment]) -> FxHashMap<&str, RowMarks> 
         .iter()
         .filter(|s| s.severity.is_some())
         .map(|s| {
-            let d = &s.detail;
+            let d = s.detail();
             let marks = RowMarks {
                 burst: (s.features.requests_per_minute_peak > 1)
                     .then(|| (s.peak_start, burst_end(s.peak_start))),

@@ -18,7 +18,7 @@ pub(crate) mod population;
 mod rows;
 
 use crate::allowlist::Allowlist;
-use crate::config::{Config, EntityField, Format};
+use crate::config::{Config, EntityField, Format, PopulationMode};
 use crate::error::{input_label, Error};
 use crate::partial::Partial;
 use crate::privacy::Pseudonymizer;
@@ -52,8 +52,10 @@ pub(crate) fn build(
     let Some(span) = p.span else {
         return Err(p.nothing_to_analyze(&names));
     };
-    let population = population::score_entities(&mut p, &config.rules);
-    let judged = judge_population(population, config, allowlist, entity_field);
+    let out_of_order = p.out_of_order();
+    let population = population::score_entities(&mut p, &config.rules)?;
+    let mut judged = judge_population(population, config, allowlist, entity_field);
+    judged.out_of_order = out_of_order;
     Ok(write(p, judged, span, config, format, entity_field, inputs))
 }
 
@@ -63,6 +65,9 @@ pub(crate) struct Judged {
     pub population: Vec<population::Assessment>,
     pub statistics: crate::report::Statistics,
     pub allowlisted: population::AllowlistEffect,
+    /// Events earlier than their entity's previous one (`lines.out_of_order`;
+    /// counted before scoring takes the accumulators).
+    pub out_of_order: u64,
 }
 
 /// Stages 2 and 3: the forest over the scored population, then severity,
@@ -79,6 +84,7 @@ pub(crate) fn judge_population(
         population,
         statistics,
         allowlisted,
+        out_of_order: 0,
     }
 }
 
@@ -98,6 +104,7 @@ pub(crate) fn write(
         mut population,
         statistics,
         allowlisted,
+        out_of_order,
     } = judged;
     let pseudonymizer = config.pseudonymize.as_deref().map(Pseudonymizer::new);
     population::pseudonymize(&mut population, pseudonymizer.as_ref(), entity_field);
@@ -137,6 +144,8 @@ pub(crate) fn write(
     });
     let mut effective = config.clone();
     effective.entity = Some(entity_field);
+    let listed = PopulationMode::applied(config.population, population.len() as u64);
+    effective.population = Some(listed);
 
     Report {
         schema_version: SCHEMA_VERSION,
@@ -156,12 +165,12 @@ pub(crate) fn write(
         peak_activity: overview::peak_activity(&p),
         timeline,
         anomalies,
-        entities: population::entity_reports(&population, entity_field),
+        entities: population::entity_reports(&population, entity_field, listed),
         population_medians: FeatureValues::from_array(spread.median),
         population_ranges: FeatureRanges::from_array(spread.ranges),
         events_by_hour: p.per_hour.to_vec(),
         statistics,
-        lines: overview::line_counts(&p),
+        lines: overview::line_counts(&p, out_of_order),
         rejected_lines: p.rejected,
         rejection_counts: overview::rejection_counts(&p),
         parse_errors: overview::parse_errors(p, &inputs, pseudonymizer.as_ref()),

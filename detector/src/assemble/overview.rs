@@ -84,8 +84,9 @@ pub(crate) fn activity(p: &Partial, span: (Nanos, Nanos)) -> Activity {
 }
 
 /// Every line of the input, by what became of it.
-pub(crate) fn line_counts(p: &Partial) -> LineCounts {
+pub(crate) fn line_counts(p: &Partial, out_of_order: u64) -> LineCounts {
     LineCounts {
+        out_of_order,
         total: p.total_lines(),
         accepted: p.accepted,
         rejected: p.rejected,

@@ -3,8 +3,9 @@
 //! replace identifiers by pseudonyms.
 
 use crate::allowlist::Allowlist;
-use crate::config::{EntityField, ForestConfig, RuleThresholds};
-use crate::features::{EntityAccumulator, Features};
+use crate::config::{EntityField, ForestConfig, PopulationMode, RuleThresholds};
+use crate::error::Error;
+use crate::features::{EntityAccumulator, Features, Times};
 use crate::forest::{self, PopulationScores, Row};
 use crate::partial::Partial;
 use crate::privacy::{self, Pseudonymizer};
@@ -33,20 +34,37 @@ pub(crate) struct Assessment {
     /// What the evidence of an anomaly is drawn from (per-host tallies,
     /// hour counters, largest events; the times are dropped). Emptied for
     /// entities that are not flagged once they are judged.
-    pub detail: EntityAccumulator,
+    pub detail: Option<Box<EntityAccumulator>>,
+}
+
+impl Assessment {
+    /// What the evidence is drawn from; empty once an entity that is not
+    /// flagged was judged.
+    pub fn detail(&self) -> &EntityAccumulator {
+        static EMPTY: std::sync::OnceLock<EntityAccumulator> = std::sync::OnceLock::new();
+        match &self.detail {
+            Some(d) => d,
+            None => EMPTY.get_or_init(EntityAccumulator::default),
+        }
+    }
 }
 
 /// Stage 1: each entity's features and fired rules, sorted by entity value
 /// (a fixed order, never hash order: the forest's sample depends on it).
-pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Assessment> {
+/// Fails when bounded mode lost some entity's times (the analyzer checks
+/// that first and names them).
+pub(crate) fn score_entities(
+    p: &mut Partial,
+    rules: &RuleThresholds,
+) -> Result<Vec<Assessment>, Error> {
     let mut accs: Vec<_> = std::mem::take(&mut p.entities).into_iter().collect();
     accs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     accs.into_iter()
         .map(|(name, mut acc)| {
-            let (features, peak_start) = acc.features();
+            let (features, peak_start) = acc.features().ok_or(Error::OutOfOrder { entities: 1 })?;
             let rules = scoring::fired_rules(&features, acc.events, rules);
-            acc.times = Vec::new();
-            Assessment {
+            acc.times = Times::default();
+            Ok(Assessment {
                 entity: name.into_string(),
                 features,
                 peak_start,
@@ -60,8 +78,8 @@ pub(crate) fn score_entities(p: &mut Partial, rules: &RuleThresholds) -> Vec<Ass
                 allowlisted: false,
                 severity: None,
                 confidence: 0.0,
-                detail: acc,
-            }
+                detail: Some(acc),
+            })
         })
         .collect()
 }
@@ -155,7 +173,7 @@ pub(crate) fn judge(
         .filter(|_| !s.allowlisted);
         s.confidence = scoring::confidence(s.rules.len(), s.score);
         if s.severity.is_none() {
-            s.detail = EntityAccumulator::default();
+            s.detail = None;
         }
     }
     AllowlistEffect {
@@ -188,12 +206,19 @@ pub(crate) fn clientip_of(entity: &str, entity_field: EntityField) -> Option<Str
 }
 
 /// The report's `entities`: the whole population, in its final order.
+/// The `entities` list: every entity, the anomalous ones, or none.
 pub(crate) fn entity_reports(
     population: &[Assessment],
     entity_field: EntityField,
+    listed: PopulationMode,
 ) -> Vec<EntityReport> {
     population
         .iter()
+        .filter(|s| match listed {
+            PopulationMode::All => true,
+            PopulationMode::Anomalous => s.severity.is_some(),
+            PopulationMode::None => false,
+        })
         .map(|s| EntityReport {
             entity: s.entity.clone(),
             clientip: clientip_of(&s.entity, entity_field),

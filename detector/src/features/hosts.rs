@@ -1,0 +1,113 @@
+//! [`Hosts`]: an entity's per-destination tallies, compact when few.
+//!
+//! Most entities of a large population (a million client IPs) talk to one
+//! or a few hosts: a short list then costs a few dozen bytes where a hash
+//! table costs about two hundred. Past [`FEW`] hosts it becomes a map.
+
+use rustc_hash::FxHashMap;
+
+use super::HostTally;
+
+/// Hosts kept in a list before switching to a map.
+const FEW: usize = 8;
+
+#[derive(Debug, Clone)]
+pub enum Hosts {
+    Few(Vec<(Box<str>, HostTally)>),
+    Many(FxHashMap<Box<str>, HostTally>),
+}
+
+impl Default for Hosts {
+    fn default() -> Self {
+        Hosts::Few(Vec::new())
+    }
+}
+
+impl Hosts {
+    pub fn len(&self) -> usize {
+        match self {
+            Hosts::Few(v) => v.len(),
+            Hosts::Many(m) => m.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, host: &str) -> Option<&HostTally> {
+        match self {
+            Hosts::Few(v) => v.iter().find(|(h, _)| &**h == host).map(|(_, t)| t),
+            Hosts::Many(m) => m.get(host),
+        }
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, host: &str) -> Option<&mut HostTally> {
+        match self {
+            Hosts::Few(v) => v.iter_mut().find(|(h, _)| &**h == host).map(|(_, t)| t),
+            Hosts::Many(m) => m.get_mut(host),
+        }
+    }
+
+    /// Adds a host not present yet.
+    pub fn insert_new(&mut self, host: Box<str>, tally: HostTally) {
+        match self {
+            Hosts::Few(v) if v.len() < FEW => {
+                if v.len() == v.capacity() {
+                    v.reserve_exact(if v.is_empty() { 1 } else { v.len() });
+                }
+                v.push((host, tally));
+            }
+            Hosts::Few(v) => {
+                let mut m: FxHashMap<Box<str>, HostTally> = std::mem::take(v).into_iter().collect();
+                m.insert(host, tally);
+                *self = Hosts::Many(m);
+            }
+            Hosts::Many(m) => {
+                m.insert(host, tally);
+            }
+        }
+    }
+
+    /// Adds `tally` to `host`'s.
+    pub fn add(&mut self, host: Box<str>, tally: HostTally) {
+        match self.get_mut(&host) {
+            Some(mine) => {
+                mine.requests += tally.requests;
+                mine.denied += tally.denied;
+                mine.bytes = mine.bytes.saturating_add(tally.bytes);
+            }
+            None => self.insert_new(host, tally),
+        }
+    }
+
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &HostTally)> + '_> {
+        match self {
+            Hosts::Few(v) => Box::new(v.iter().map(|(h, t)| (&**h, t))),
+            Hosts::Many(m) => Box::new(m.iter().map(|(h, t)| (&**h, t))),
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<(Box<str>, HostTally)> {
+        match self {
+            Hosts::Few(v) => v,
+            Hosts::Many(m) => m.into_iter().collect(),
+        }
+    }
+}
+
+/// Equal when the same hosts have the same tallies, in any order.
+impl PartialEq for Hosts {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(h, t)| other.get(h) == Some(t))
+    }
+}
+
+impl std::ops::Index<&str> for Hosts {
+    type Output = HostTally;
+
+    fn index(&self, host: &str) -> &HostTally {
+        self.get(host).expect("no such host")
+    }
+}
