@@ -628,8 +628,8 @@ fn names<T: detector::Named>() -> Vec<String> {
 fn declared_unions_are_the_detectors_names() {
     use detector::report::{EvidenceKind, StatisticsStatus};
     use detector::{
-        Action, DetectionMethod, EntityField, Format, FormatChoice, LogsMode, Preset, RejectKind,
-        RiskLevel, Rule, Severity, FEATURE_NAMES,
+        Action, DetectionMethod, EntityField, Format, FormatChoice, LogsMode, PopulationMode,
+        Preset, RejectKind, RiskLevel, Rule, Severity, FEATURE_NAMES,
     };
     let features: Vec<String> = FEATURE_NAMES.iter().map(|s| s.to_string()).collect();
     assert_eq!(union_in_declarations("FeatureName"), features);
@@ -652,6 +652,10 @@ fn declared_unions_are_the_detectors_names() {
     assert_eq!(union_in_declarations("Action"), names::<Action>());
     assert_eq!(union_in_declarations("EntityField"), names::<EntityField>());
     assert_eq!(union_in_declarations("LogsMode"), names::<LogsMode>());
+    assert_eq!(
+        union_in_declarations("PopulationMode"),
+        names::<PopulationMode>()
+    );
     assert_eq!(union_in_declarations("Format"), names::<Format>());
     assert_eq!(
         union_in_declarations("FormatChoice"),

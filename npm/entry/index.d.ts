@@ -67,6 +67,12 @@ export interface Config {
      */
     logs: LogsMode;
     /**
+     * Which entities the report lists; `null` (the default): all up to
+     * 10,000, else the anomalous ones. The report's `config.population`
+     * says which applied.
+     */
+    population: PopulationMode | null;
+    /**
      * Where each field is read from (JSONL paths, CSV columns).
      */
     fields: Fields;
@@ -465,6 +471,8 @@ export type EntityField = "clientip" | "user" | "host";
  */
 export type LogsMode = "all" | "anomalous" | "none";
 
+export type PopulationMode = "all" | "anomalous" | "none";
+
 /**
  * [`Percentiles`] of each feature; `p10`–`p90` is what texts call typical.
  */
@@ -597,6 +605,12 @@ export interface LineCounts {
      * absent when there are none.
      */
     continuation?: number;
+    /**
+     * Accepted events earlier in time than their entity's previous event
+     * (input order; several inputs in the order given); absent when there
+     * are none. Not part of `total`.
+     */
+    out_of_order?: number;
 }
 
 export interface LogRow {
@@ -823,6 +837,7 @@ export interface Options {
     off_hours?: Partial<OffHours>;
     forest?: ForestOptions;
     logs?: LogsMode;
+    population?: PopulationMode | null;
     fields?: FieldsOptions;
     allowlist?: readonly string[];
     /** Echoed in `Report.filename` (and `inputs[0].name`). */
