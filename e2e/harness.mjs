@@ -132,6 +132,18 @@ export async function screenshot(page, name, fullPage = true) {
 /** `1234567` → `1,234,567`, as the page prints counts. */
 export const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
+/**
+ * Waits until the raw-log table says it holds `n` rows. The table's filters
+ * live in the URL fragment and the page follows on `hashchange`, after a
+ * click returns: never read the count right after a click.
+ */
+export async function expectRows(page, n) {
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="page-info"]')?.textContent.endsWith(`· ${want} rows`),
+    thousands(n),
+  );
+}
+
 /** A TCP port free on 127.0.0.1 right now. */
 export async function freePort() {
   const probe = createServer();

@@ -108,6 +108,7 @@ test('in-browser pages: upload, settings error, refused file, results', async ()
     found.push(...await axe(page, `results of ${name} (cards, timeline, population, raw logs)`));
   }
   await page.click('[data-testid="filter-anomalies"]');
+  await page.waitForSelector('[data-testid="filter-anomalies"][aria-pressed="true"]');
   await page.selectOption('#pop-x', { index: 2 });
   found.push(...await axe(page, 'results, anomalies only, another population axis'));
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import {
   DATA, SAMPLES, SHOTS, analyzeFile, cliError, cliGenerate, cliReport, launch, openPage,
-  screenshot, staticServer, tempFile, tempPath, thousands,
+  expectRows, screenshot, staticServer, tempFile, tempPath, thousands,
 } from '../harness.mjs';
 
 let server;
@@ -63,9 +63,11 @@ describe('in-browser analysis of every sample file', () => {
       // the anomalous entities' events, all highlighted.
       const anomalousRows = expected.anomalies.reduce((n, a) => n + a.request_count, 0);
       assert.match(await page.textContent('[data-testid="page-info"]'), new RegExp(`· ${thousands(expected.total_logs)} rows$`));
+      // The row filter lives in the URL fragment: the table follows on
+      // `hashchange`, after the click returns, so wait for it.
       await page.click('[data-testid="filter-anomalies"]');
-      assert.equal(await page.getAttribute('[data-testid="filter-anomalies"]', 'aria-pressed'), 'true');
-      assert.match(await page.textContent('[data-testid="page-info"]'), new RegExp(`· ${thousands(anomalousRows)} rows$`));
+      await page.waitForSelector('[data-testid="filter-anomalies"][aria-pressed="true"]');
+      await expectRows(page, anomalousRows);
       const flags = await page.$$eval('[data-testid="log-row"]', (els) => els.map((e) => e.dataset.anomalous));
       assert.equal(flags.length, Math.min(anomalousRows, 100));
       assert.ok(flags.every((f) => f === 'true'));
@@ -74,7 +76,7 @@ describe('in-browser analysis of every sample file', () => {
         await screenshot(page, `results-${name.replace(/\.\w+$/, '')}`);
       }
       await page.click('[data-testid="filter-all"]');
-      assert.match(await page.textContent('[data-testid="page-info"]'), new RegExp(`· ${thousands(expected.total_logs)} rows$`));
+      await expectRows(page, expected.total_logs);
       if (name === 'baseline_small.jsonl') await screenshot(page, 'results-baseline_small');
       if (expected.total_logs > 100) {
         await page.click('[data-testid="page-next"]');

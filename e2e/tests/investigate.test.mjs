@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DATA, analyzeFile, cliReport, launch, openPage, screenshot, serverAvailable, startServer,
-  staticServer, thousands,
+  DATA, analyzeFile, cliReport, expectRows, launch, openPage, screenshot, serverAvailable,
+  startServer, staticServer,
 } from '../harness.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -57,13 +57,6 @@ async function filter(page, id, value) {
   await page.press(`#${id}`, 'Enter');
 }
 
-async function expectRows(page, n) {
-  await page.waitForFunction(
-    (want) => document.querySelector('[data-testid="page-info"]')?.textContent.endsWith(`· ${want} rows`),
-    thousands(n),
-  );
-}
-
 /** The entity's investigation is up and shows what the report says. */
 async function checkInvestigation(page, report, anomaly) {
   await page.waitForSelector(`[data-testid="investigation"][data-entity="${anomaly.entity}"]`);
@@ -75,11 +68,16 @@ async function checkInvestigation(page, report, anomaly) {
     await page.$$eval('[data-testid="investigation-feature"]', (els) => els.map((e) => e.dataset.feature)),
     FEATURES,
   );
-  const kinds = Object.entries(anomaly.evidence).filter(([, v]) => v !== null).map(([k]) => k);
+  // Evidence blocks: the kinds present (`events_by_hour` is the hour profile, drawn apart).
+  const kinds = Object.entries(anomaly.evidence)
+    .filter(([k, v]) => v !== null && k !== 'events_by_hour')
+    .map(([k]) => k);
   assert.deepEqual(
     await page.$$eval('[data-testid="evidence"] article', (els) => els.map((e) => e.dataset.kind)),
     kinds,
   );
+  // Every anomaly has its own hour profile (evidence.events_by_hour).
+  assert.equal(await page.$('[data-testid="no-own-hours"]'), null);
   const hosts = await page.$$eval('[data-testid="evidence"] [data-kind="hosts"] [data-testid="evidence-host"]',
     (els) => els.map((e) => e.textContent));
   assert.deepEqual(hosts, anomaly.evidence.hosts.top.map((h) => h.host));
