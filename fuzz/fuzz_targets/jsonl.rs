@@ -10,22 +10,14 @@ use signaltrace_fuzz::*;
 const PREFIX: &str = r#"{"time":"2026-02-14T10:02:15Z","clientip":"10.0.0.1","url":"https://a.example/","action":"DENY","responsesize":10}"#;
 
 fuzz_target!(|data: &[u8]| {
-    let mut input = Vec::with_capacity(PREFIX.len() + 1 + data.len());
-    input.extend_from_slice(PREFIX.as_bytes());
-    input.push(b'\n');
-    input.extend_from_slice(data);
+    let input = after_valid_line(PREFIX, data);
     let report = detector::analyze(&input, &jsonl_config()).expect("line 1 is valid");
     check_report(&report, &input);
 
     // The first fuzzed line (line 2), as the analyzer cleans it.
-    let line = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let Ok(text) = std::str::from_utf8(line) else {
+    let Some(text) = first_line_text(data) else {
         return;
     };
-    if text.trim_ascii().is_empty() || data.is_empty() {
-        return;
-    }
     let ours_invalid = report
         .parse_errors
         .iter()

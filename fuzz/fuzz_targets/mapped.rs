@@ -31,22 +31,14 @@ fn lookup<'v>(v: &'v Value, path: &str, out: &mut Vec<&'v Value>) {
 fuzz_target!(|data: &[u8]| {
     let mut config: Config = jsonl_config();
     config.fields.preset = Some(Preset::Ecs);
-    let mut input = Vec::with_capacity(PREFIX.len() + 1 + data.len());
-    input.extend_from_slice(PREFIX.as_bytes());
-    input.push(b'\n');
-    input.extend_from_slice(data);
+    let input = after_valid_line(PREFIX, data);
     let report = detector::analyze(&input, &config).expect("line 1 is valid");
     check_report(&report, &input);
 
     // The first fuzzed line (line 2), as the analyzer cleans it.
-    let line = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let Ok(text) = std::str::from_utf8(line) else {
+    let Some(text) = first_line_text(data) else {
         return;
     };
-    if text.trim_ascii().is_empty() || data.is_empty() {
-        return;
-    }
     let reason = report
         .parse_errors
         .iter()

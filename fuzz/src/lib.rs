@@ -12,6 +12,26 @@ pub fn jsonl_config() -> Config {
     c
 }
 
+/// `prefix` as line 1, then the fuzzed bytes from line 2 on: a valid first
+/// line means the analysis never fails for lack of one.
+pub fn after_valid_line(prefix: &str, data: &[u8]) -> Vec<u8> {
+    let mut input = Vec::with_capacity(prefix.len() + 1 + data.len());
+    input.extend_from_slice(prefix.as_bytes());
+    input.push(b'\n');
+    input.extend_from_slice(data);
+    input
+}
+
+/// The first fuzzed line (line 2 after [`after_valid_line`]) as the
+/// analyzer cleans it (without `\r\n`); `None` when it is not UTF-8 or is
+/// blank, which the differential checks leave alone.
+pub fn first_line_text(data: &[u8]) -> Option<&str> {
+    let line = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let text = std::str::from_utf8(line).ok()?;
+    (!text.trim_ascii().is_empty() && !data.is_empty()).then_some(text)
+}
+
 /// The same for CSV (`--format csv`).
 pub fn csv_config() -> Config {
     let mut c = Config::default();
