@@ -133,7 +133,11 @@ fn contributions(s: &Assessment) -> Vec<FeatureContribution> {
             } else {
                 1.0 / values.len() as f64
             },
-            score_contribution: v,
+            // `+ 0.0` turns a -0.0 (a feature no tree split on, negated)
+            // into 0: JSON readers such as JavaScript's JSON.stringify write
+            // -0 as 0, so a -0.0 here would make the same report differ
+            // between the CLI and the browser.
+            score_contribution: v + 0.0,
         })
         .collect();
     // Stable: equal shares keep FEATURE_NAMES order.
