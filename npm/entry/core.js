@@ -6,6 +6,7 @@
 import initWasm, * as wasm from './signaltrace.js';
 
 let loaded = false;
+let exports;
 let failure;
 let loading;
 let settle;
@@ -18,7 +19,8 @@ export const ready = new Promise((resolve, reject) => {
 // an unhandled rejection that would take a page or a process down.
 ready.catch(() => {});
 
-function succeeded() {
+function succeeded(instance) {
+  exports = instance;
   loaded = true;
   settle.resolve();
 }
@@ -48,11 +50,19 @@ export function loadSync(module) {
   if (loading) return;
   loading = ready;
   try {
-    wasm.initSync({ module });
-    succeeded();
+    succeeded(wasm.initSync({ module }));
   } catch (e) {
     failed(e);
   }
+}
+
+/**
+ * The size of this module's WebAssembly memory in bytes (0 before it has
+ * loaded). WebAssembly memory never shrinks, so this is its peak. Internal:
+ * signaltrace/worker reports it with its progress.
+ */
+export function memoryBytes() {
+  return exports?.memory?.buffer.byteLength ?? 0;
 }
 
 /** Records a failure found before loading could start (a missing file). */

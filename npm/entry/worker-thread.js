@@ -2,6 +2,7 @@
 // message handler is installed before anything is awaited, so no message
 // is lost while the .wasm loads: each job awaits the one load itself.
 import { Analyzer, init } from './web.js';
+import { memoryBytes } from './core.js';
 
 let loading;
 
@@ -21,10 +22,14 @@ self.onmessage = async ({ data }) => {
         if (i > 0) analyzer.nextInput(typeof file.name === 'string' ? file.name : null);
         for (let at = 0; at < file.size; at += chunkSize) {
           analyzer.push(new Uint8Array(await file.slice(at, at + chunkSize).arrayBuffer()));
-          self.postMessage({ type: 'progress', bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, total });
+          self.postMessage({ type: 'progress', bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, total, memory: memoryBytes(), finished: false });
         }
       }
-      self.postMessage({ type: 'done', report: analyzer.finish() });
+      const report = analyzer.finish();
+      // Once more when the report is built: building it is the last of the
+      // work, and the memory figure is then the worker's peak.
+      self.postMessage({ type: 'progress', bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, total, memory: memoryBytes(), finished: true });
+      self.postMessage({ type: 'done', report });
     } finally {
       analyzer.free();
     }

@@ -3,7 +3,7 @@ import type { Options, Report } from './index.js';
 
 export type { Options, Report } from './index.js';
 
-/** Progress of `analyzeFile`, after each slice. */
+/** Progress of `analyzeFile`: after each slice, and once more when the report is built. */
 export interface Progress {
     /** Bytes read so far. */
     bytes: number;
@@ -11,6 +11,10 @@ export interface Progress {
     total: number;
     /** Complete lines seen so far. */
     lines: number;
+    /** The worker's WebAssembly memory in bytes (it never shrinks: its peak so far). */
+    memory: number;
+    /** `true` on the last call, made when the report is built (the promise resolves next). */
+    finished: boolean;
 }
 
 /** What `analyzeFile` reads: a `File` or `Blob` (typed structurally, so no `dom` lib is needed). */
@@ -36,8 +40,28 @@ export interface AnalyzeFileControls {
     signal?: AbortSignalLike;
     /** Bytes read per slice; 4 MiB by default. */
     chunkSize?: number;
-    /** Where the worker loads the .wasm from; next to the package by default. */
-    wasm?: string | { readonly href: string };
+    /**
+     * The .wasm the worker loads: a URL (next to the package by default), or
+     * its bytes or a compiled `WebAssembly.Module`, handed to the worker as they
+     * are. (Typed structurally, like `WasmSource`: no `dom` lib needed.)
+     */
+    wasm?: string | { readonly href: string } | ArrayBuffer | ArrayBufferView | object;
+    /**
+     * Starts the worker yourself, when `worker-thread.js` is not beside this
+     * module: e.g. a bundle of it with its imports served elsewhere or from a
+     * `blob:` URL, as a module or a classic worker (what the browser app
+     * does). By default `new Worker(new URL('./worker-thread.js',
+     * import.meta.url), { type: 'module' })`.
+     */
+    worker?: () => WorkerLike;
+}
+
+/** A `Worker` (typed structurally, so no `dom` lib is needed). */
+export interface WorkerLike {
+    postMessage(message: any): void;
+    terminate(): void;
+    onmessage: ((event: any) => any) | null;
+    onerror: ((event: any) => any) | null;
 }
 
 /**

@@ -11,13 +11,16 @@
  * `analyze(bytes, options)` would give; rejects with the detector's error,
  * or with `signal.reason` when `signal` aborts (the worker is stopped).
  */
-export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 << 20, wasm } = {}) {
+export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 << 20, wasm, worker: start } = {}) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
-    const worker = new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' });
+    // `worker`: starts worker-thread.js from elsewhere (a bundle of it with
+    // its imports, as the browser app ships it: a classic worker, maybe from
+    // a blob: URL).
+    const worker = start ? start() : new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' });
     const stop = () => {
       worker.terminate();
       signal?.removeEventListener('abort', onAbort);
@@ -29,7 +32,7 @@ export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 <
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.onmessage = ({ data }) => {
       if (data.type === 'progress') {
-        onProgress?.({ bytes: data.bytes, lines: data.lines, total: data.total });
+        onProgress?.({ bytes: data.bytes, lines: data.lines, total: data.total, memory: data.memory, finished: data.finished });
       } else if (data.type === 'done') {
         stop();
         resolve(data.report);
@@ -44,12 +47,10 @@ export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 <
       stop();
       reject(new Error(`signaltrace worker failed: ${event.message ?? 'could not load worker-thread.js'}`));
     };
-    // Sent at once: the worker queues it until the .wasm has loaded.
-    worker.postMessage({
-      files: Array.isArray(file) ? file : [file],
-      options,
-      chunkSize,
-      wasm: wasm === undefined ? undefined : String(wasm),
-    });
+    // Sent at once: the worker queues it until the .wasm has loaded. A URL
+    // travels as its text; bytes and a compiled WebAssembly.Module are
+    // cloned to the worker as they are.
+    const source = typeof wasm === 'string' || wasm instanceof URL || (wasm && typeof wasm.href === 'string') ? String(wasm) : wasm;
+    worker.postMessage({ files: Array.isArray(file) ? file : [file], options, chunkSize, wasm: source });
   });
 }

@@ -73,9 +73,42 @@ test('signaltrace/worker: analyzeFile reads a File in slices with progress, repo
     return { report: JSON.stringify(report), progress, size: file.size };
   }, LOG);
   assert.equal(canonical(JSON.parse(out.report)), cliReport(['--logs', 'anomalous', '--seed', '7']));
-  assert.equal(out.progress.length, Math.ceil(out.size / (64 * 1024)));
-  assert.ok(out.progress.every((p, i) => p.total === out.size && (i === 0 || p.bytes > out.progress[i - 1].bytes)));
-  assert.equal(out.progress.at(-1).bytes, out.size);
+  // One call per slice, then one when the report is built.
+  const slices = out.progress.slice(0, -1);
+  assert.equal(slices.length, Math.ceil(out.size / (64 * 1024)));
+  assert.ok(slices.every((p, i) => p.total === out.size && !p.finished && (i === 0 || p.bytes > slices[i - 1].bytes)));
+  assert.equal(slices.at(-1).bytes, out.size);
+  const last = out.progress.at(-1);
+  assert.deepEqual([last.finished, last.bytes, last.lines], [true, out.size, slices.at(-1).lines]);
+  // WebAssembly memory never shrinks: the figure only grows, in 64 KiB pages.
+  assert.ok(out.progress.every((p, i) => p.memory > 0 && p.memory % 65536 === 0 && (i === 0 || p.memory >= out.progress[i - 1].memory)));
+});
+
+test('signaltrace/worker: its own worker start and a compiled Module as wasm (how the app ships the worker)', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  const out = await page.evaluate(async (name) => {
+    const { analyzeFile } = await import('/pkg/worker.js');
+    const file = new File([await (await fetch(`/data/${name}`)).arrayBuffer()], name);
+    const module = await WebAssembly.compileStreaming(fetch('/pkg/signaltrace_bg.wasm'));
+    const bytes = await (await fetch('/pkg/signaltrace_bg.wasm')).arrayBuffer();
+    const url = new URL('/pkg/worker-thread.js', location.href);
+    let started = 0;
+    const worker = () => {
+      started += 1;
+      return new Worker(url, { type: 'module' });
+    };
+    const viaModule = await analyzeFile(file, { logs: 'anomalous' }, { worker, wasm: module });
+    const viaBytes = await analyzeFile(file, { logs: 'anomalous' }, { worker, wasm: new Uint8Array(bytes) });
+    const missing = await analyzeFile(file, {}, { worker: () => new Worker('/pkg/no-such-worker.js', { type: 'module' }) })
+      .then(() => 'resolved', (e) => e.message);
+    if (started !== 2) throw new Error(`the worker option started ${started} workers, not 2`);
+    return { viaModule: JSON.stringify(viaModule), viaBytes: JSON.stringify(viaBytes), missing };
+  }, LOG);
+  const cli = cliReport(['--logs', 'anomalous']);
+  assert.equal(canonical(JSON.parse(out.viaModule)), cli);
+  assert.equal(canonical(JSON.parse(out.viaBytes)), cli);
+  assert.match(out.missing, /^signaltrace worker failed/);
 });
 
 test('signaltrace/worker: an AbortSignal cancels, errors are the detector messages', async (t) => {

@@ -92,6 +92,9 @@ export function mistakes(report: Report): void {
 // Real DOM and Node values fit the structural worker types.
 const DOM_CHECK = `import { analyzeFile } from 'signaltrace/worker';
 export const fromDom = (file: File) => analyzeFile(file, {}, { signal: new AbortController().signal });
+// The app's way: its own worker start (a DOM Worker), a compiled module.
+export const ownWorker = (file: File, wasm: WebAssembly.Module) =>
+  analyzeFile(file, {}, { worker: () => new Worker('worker.js'), wasm, onProgress: (p) => p.memory + Number(p.finished) });
 `;
 const NODE_CHECK = `import { analyzeFile } from 'signaltrace/worker';
 export const fromNode = () => analyzeFile(new Blob(['x']), {}, { signal: AbortSignal.timeout(1000) });
