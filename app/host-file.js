@@ -1,11 +1,18 @@
 // The single-file build's host: what app/src/host.rs reads from
 // globalThis.signaltrace in dist/signaltrace.html, which opens from disk
-// (file://) with no network at all. scripts/bundle-app.mjs inlines this into
-// the page's one script, followed by the page's wasm-bindgen glue and its
-// start. The wasm files and the samples are gzip + base64 in
-// <script type="application/octet-stream"> blocks (data, never run); the
-// worker's glue is a text block started from a Blob URL. Every block is read
-// here, at once: the app then renders into <body>, replacing them.
+// (file://) with no network at all. scripts/build-app.sh bundles this with
+// the npm package's worker helper (esbuild: the imports below), and
+// scripts/bundle-app.mjs inlines the result into the page's one script,
+// followed by the page's wasm-bindgen glue and its start. The wasm files and
+// the samples are gzip + base64 in <script type="application/octet-stream">
+// blocks (data, never run); the analysis worker (the npm package's
+// worker-thread.js, bundled into one classic script: a module worker from a
+// Blob URL does not load in a file:// page) is a text block started from a
+// Blob URL and handed its wasm compiled. Every block is read here, at once: the app then
+// renders into <body>, replacing them.
+import { analyzeFile } from '../npm/pkg/worker.js';
+import { analyzeWith } from './host-analyze.js';
+
 const block = (selector) => {
   const el = document.querySelector(selector);
   if (!el) throw new Error(`signaltrace.html is incomplete: no ${selector}`);
@@ -23,21 +30,17 @@ const unpack = async (text) => {
 
 const samples = new Map([...document.querySelectorAll('script[data-sample]')]
   .map((el) => [el.dataset.sample, el.textContent]));
-const workerWasm = unpack(block('#st-worker-wasm'));
-// The worker's first message is its wasm; starting it installs the
-// worker's own message handler, which then says "ready" (app/src/worker.rs).
-const workerUrl = URL.createObjectURL(new Blob([
-  block('#st-worker-js'),
-  '\nself.onmessage = (e) => { self.onmessage = null; wasm_bindgen({ module_or_path: e.data }); };\n',
-], { type: 'text/javascript' }));
+// Compiled once, on first use; the module is cloned to each worker.
+let workerModule;
+const workerUrl = URL.createObjectURL(new Blob([block('#st-worker-js')], { type: 'text/javascript' }));
+const workerWasm = block('#st-worker-wasm');
 
 globalThis.signaltrace = {
   build: 'file',
-  worker() {
-    const worker = new Worker(workerUrl);
-    workerWasm.then((bytes) => worker.postMessage(bytes));
-    return worker;
-  },
+  analyze: analyzeWith(analyzeFile, async () => {
+    workerModule ??= unpack(workerWasm).then((bytes) => WebAssembly.compile(bytes));
+    return { worker: () => new Worker(workerUrl), wasm: await workerModule };
+  }),
   async sample(name) {
     if (!samples.has(name)) throw new Error(`no sample ${name} in this file`);
     return new Blob([await unpack(samples.get(name))]);

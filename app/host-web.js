@@ -1,12 +1,21 @@
 // The web build's host: what app/src/host.rs reads from globalThis.signaltrace
 // when the app is served (dist/index.html), and the service worker that keeps
-// the bundle for offline use (app/sw.js). scripts/bundle-app.mjs inlines this
-// into index.html's start script and fills in the {{…}} values.
+// the bundle for offline use (app/sw.js). scripts/build-app.sh bundles this
+// with the npm package's worker helper (esbuild: the import below), and
+// scripts/bundle-app.mjs inlines the result into index.html's start script
+// and fills in the {{…}} values.
+import { analyzeFile } from '../npm/pkg/worker.js';
+import { analyzeWith } from './host-analyze.js';
+
 const host = (globalThis.signaltrace = {
   build: 'web',
-  // Content-hashed, like every file it loads: a page only ever starts the
-  // worker of its own version.
-  worker: () => new Worker(new URL('{{worker_loader}}', document.baseURI)),
+  // The npm package's worker (worker-thread.js and its imports, bundled
+  // into one classic script) and its .wasm, content-hashed like every file the page loads: a page
+  // only ever starts the worker of its own version.
+  analyze: analyzeWith(analyzeFile, () => ({
+    worker: () => new Worker(new URL('{{worker}}', document.baseURI)),
+    wasm: new URL('{{worker_wasm}}', document.baseURI),
+  })),
   updateReady: false,
   applyUpdate: () => location.reload(),
 });

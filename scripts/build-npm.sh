@@ -49,6 +49,30 @@ echo "build-npm: cargo (profile $profile, wasm32-unknown-unknown)" >&2
 cargo rustc --locked -p signaltrace-detector --lib --crate-type cdylib \
     --target wasm32-unknown-unknown --profile "$profile" --no-default-features --features wasm
 
+# When nothing changed — the same wasm from cargo, the same entries, README,
+# license and metadata, and npm/pkg still what the last build wrote — the
+# steps after cargo are skipped (scripts/build-app.sh calls this on every
+# ./run.sh; wasm-opt -O3 alone takes a while).
+stamp_file="$target_dir/npm/pkg.stamp"
+inputs_hash() {
+    { cat "$target_dir/wasm32-unknown-unknown/$profile/detector.wasm" npm/entry/* npm/README.md \
+        LICENSE npm/package-json.mjs scripts/build-npm.sh; wasm-bindgen --version; \
+        "$wasm_opt" --version; cargo metadata --format-version 1 --no-deps; } | sha256sum | cut -d' ' -f1
+}
+outputs_hash() {
+    { find "$out" -type f -print0 2>/dev/null | LC_ALL=C sort -z | xargs -0 -r sha256sum; } |
+        sha256sum | cut -d' ' -f1
+}
+stamp="$(inputs_hash)"
+if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp $(outputs_hash)" ]]; then
+    echo "build-npm: npm/pkg is up to date" >&2
+    fresh=1
+else
+    fresh=0
+    rm -f "$stamp_file"
+fi
+
+if [[ $fresh == 0 ]]; then
 rm -rf "$stage"
 mkdir -p "$stage"
 wasm-bindgen --target web --out-dir "$stage" --out-name signaltrace \
@@ -83,6 +107,9 @@ cargo metadata --format-version 1 --no-deps | node "$root/npm/package-json.mjs" 
 raw=$(wc -c <"$out/signaltrace_bg.wasm")
 gz=$(gzip -9 -c "$out/signaltrace_bg.wasm" | wc -c)
 echo "build-npm: npm/pkg ready: signaltrace_bg.wasm $raw bytes, $gz bytes gzipped (-9)" >&2
+mkdir -p "$target_dir/npm"
+echo "$stamp $(outputs_hash)" >"$stamp_file"
+fi
 
 if [[ $pack == 1 ]]; then
     mkdir -p "$target_dir/npm"

@@ -6,14 +6,17 @@
 //   node scripts/bundle-app.mjs STAGE DIST
 //
 // STAGE holds `app/` (wasm-bindgen --target web: app.js, app_bg.wasm and
-// maybe snippets/) and `worker/` (--target no-modules: worker.js,
-// worker_bg.wasm). DIST is emptied and gets two builds of the same app:
+// maybe snippets/), `worker/` (the npm package's worker-thread.js bundled
+// into one module, worker.js, and the package's .wasm, worker_bg.wasm) and
+// the two hosts bundled with the npm package's `analyzeFile` (host-web.js,
+// host-file.js). DIST is emptied and gets two builds of the same app:
 //
 //   index.html               from app/index.html, every URL relative ("./")
 //   app-HASH.js, app-HASH_bg.wasm, style-HASH.css, favicon-HASH.svg
 //   worker-HASH.js, worker-HASH_bg.wasm
-//   worker_loader-HASH.js    the worker's entry: importScripts its glue, starts
-//                            its wasm; the page names it (app/host-web.js)
+//                            the analysis worker (a module worker) and its
+//                            wasm: the npm package's; the page names them
+//                            (app/host-web.js)
 //   snippets/                JS the page's crates bring, if any
 //   data/                    the sample logs, fetched on demand
 //   manifest.webmanifest     the web app manifest (installable app)
@@ -75,10 +78,6 @@ const worker = {
   js: hashed(join(stage, 'worker/worker.js'), 'worker'),
   wasm: hashed(join(stage, 'worker/worker_bg.wasm'), 'worker', '_bg'),
 };
-// Relative URLs in a worker resolve against the worker script's own URL.
-const loaderPath = join(stage, 'worker_loader.js');
-writeFileSync(loaderPath, `importScripts('./${worker.js}');\nwasm_bindgen({ module_or_path: './${worker.wasm}' });\n`);
-const loader = hashed(loaderPath, 'worker_loader');
 
 cpSync(join(root, 'data'), join(dist, 'data'), { recursive: true });
 const samples = readdirSync(join(dist, 'data')).sort();
@@ -91,8 +90,11 @@ function fill(text, values, what) {
   });
 }
 const source = (name) => readFileSync(join(root, 'app', name), 'utf8');
-/** An app/ script without its leading comment (for its readers, not the browser's). */
-const script = (name) => source(name).replace(/^(?:\/\/.*\n)+/, '');
+/** A script without its leading comment (for its readers, not the browser's). */
+const uncommented = (text) => text.replace(/^(?:\/\/.*\n)+/, '');
+const script = (name) => uncommented(source(name));
+/** A host script, as build-app.sh bundled it with `analyzeFile`. */
+const bundledHost = (name) => uncommented(readFileSync(join(stage, name), 'utf8'));
 // The template's comments are for its readers, not the browser's; an empty
 // {{body}} leaves no blank line.
 const template = source('index.html').replace(/[ \t]*<!--[\s\S]*?-->\n/g, '');
@@ -100,7 +102,7 @@ const page = (values) => fill(values.body ? template : template.replace(/^[ \t]*
 
 writeFileSync(join(dist, 'manifest.webmanifest'), fill(source('manifest.webmanifest'), { favicon: `./${favicon}` }, 'app/manifest.webmanifest'));
 
-const host = fill(script('host-web.js'), { worker_loader: `./${loader}` }, 'app/host-web.js');
+const host = fill(bundledHost('host-web.js'), { worker: `./${worker.js}`, worker_wasm: `./${worker.wasm}` }, 'app/host-web.js');
 const start = `${host}import init from './${app.js}';\ninit({ module_or_path: './${app.wasm}' });\n`;
 writeFileSync(join(dist, 'index.html'), page({
   head: [
@@ -116,7 +118,7 @@ writeFileSync(join(dist, 'index.html'), page({
 // The service worker caches every file of this version (not the
 // precompressed copies: the server picks those per request).
 const precache = [
-  'index.html', 'manifest.webmanifest', app.js, app.wasm, style, favicon, worker.js, worker.wasm, loader,
+  'index.html', 'manifest.webmanifest', app.js, app.wasm, style, favicon, worker.js, worker.wasm,
   ...samples.map((f) => `data/${f}`),
   ...(existsSync(join(dist, 'snippets')) ? readdirSync(join(dist, 'snippets'), { recursive: true })
     .filter((f) => f.endsWith('.js')).map((f) => `snippets/${f}`) : []),
@@ -130,7 +132,7 @@ writeFileSync(join(dist, 'sw.js'), "// signaltrace's service worker, written by 
 
 writeFileSync(join(dist, 'signaltrace.html'), singleFile({
   page,
-  host: script('host-file.js'),
+  host: bundledHost('host-file.js'),
   pageGlue: readFileSync(join(dist, app.js), 'utf8'),
   pageWasm: readFileSync(join(dist, app.wasm)),
   workerGlue: readFileSync(join(dist, worker.js), 'utf8'),

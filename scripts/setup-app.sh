@@ -6,7 +6,10 @@
 #     its lockfile pins a crate the registry lacks — see TOOLCHAIN.md), built
 #     with a quick release profile: a build tool's own speed hardly matters,
 #     its install time is a newcomer's first wait
-#   - npm deps of e2e/ (playwright-core, axe-core, binaryen@132.0.0 for wasm-opt)
+#   - npm deps of e2e/ (playwright-core, axe-core, binaryen@132.0.0 for wasm-opt,
+#     esbuild to bundle the npm package's worker into the app)
+#   - npm deps of npm/ (binaryen, which scripts/build-npm.sh checks for: the
+#     app ships the npm package's worker and .wasm)
 #   - with --browser (the e2e tests): Chromium from apt, when /usr/bin/chromium
 #     is missing. Building and running the app does not need it, so a
 #     newcomer's first ./run.sh does not wait for it.
@@ -33,9 +36,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
 fi
 
 if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] \
-   || [ ! -d e2e/node_modules/axe-core ] \
+   || [ ! -d e2e/node_modules/axe-core ] || [ ! -x e2e/node_modules/.bin/esbuild ] \
    || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
   (cd e2e && npm ci --no-audit --no-fund)
+fi
+
+if [ ! -x npm/node_modules/.bin/wasm-opt ] \
+   || [ npm/package-lock.json -nt npm/node_modules/.package-lock.json ]; then
+  (cd npm && npm ci --no-audit --no-fund)
 fi
 
 if [ "$browser" = yes ] && [ ! -x /usr/bin/chromium ]; then

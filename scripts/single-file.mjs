@@ -13,8 +13,10 @@
 //   bytes.
 // - At the end of the body, data blocks the browser never runs: the two wasm
 //   files and every sample as gzip + base64 (<script type="application/
-//   octet-stream">), the worker's glue as text. The worker starts from a Blob
-//   URL of that glue and receives its wasm as its first message.
+//   octet-stream">), the analysis worker (the npm package's, bundled into one
+//   classic script) as text. The worker starts from a Blob URL of that text
+//   (a module worker from a Blob URL does not load from file://) and is
+//   handed its wasm compiled.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 

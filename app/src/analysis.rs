@@ -1,12 +1,20 @@
-//! The page side of in-browser analysis: starts the worker, hands it the
-//! file and the config, and turns its messages into [`WorkerEvent`]s.
-//! Dropping an [`AnalysisWorker`] terminates the worker, which frees
-//! everything it allocated at once. [`crate::job::Job`] is its one user.
+//! The page side of in-browser analysis. The work itself is the npm
+//! package's worker helper (`signaltrace/worker`'s `analyzeFile`, reached
+//! through the host, [`host::analyze`]): one module worker that reads the
+//! files in slices with the detector's wasm, reports progress and ends with
+//! the report, the same code npm users run. This module turns its progress
+//! and its outcome into [`WorkerEvent`]s. Dropping an [`AnalysisWorker`]
+//! aborts the call, which terminates the worker and frees everything it
+//! allocated at once. [`crate::job::Job`] is its one user.
 
-use js_sys::{Object, Reflect};
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, File};
 use yew::Callback;
 
 use crate::{browser, host};
@@ -27,89 +35,92 @@ pub enum WorkerEvent {
 }
 
 pub struct AnalysisWorker {
-    worker: Worker,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    controller: AbortController,
+    /// Set on drop: an outcome that arrives after it is not reported.
+    stopped: Rc<Cell<bool>>,
 }
 
 fn field(data: &JsValue, name: &str) -> JsValue {
     Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
+fn message(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "analysis failed".into())
+}
+
 impl AnalysisWorker {
-    /// Starts a worker for `files` (one log, in this order); `events`
-    /// receives its progress and result.
+    /// Starts the analysis of `files` (one log, in this order) with the
+    /// detector config `config_json`; `events` receives its progress and
+    /// its result.
     pub fn start(
         files: &[File],
         config_json: String,
         events: Callback<WorkerEvent>,
     ) -> Result<Self, String> {
-        // The `worker` binary, started as this build does it (host.rs): from
-        // worker_loader-HASH.js when served, from a Blob URL in the single file.
-        let worker = host::new_worker()?;
-        let request = Object::new();
-        let (list, names) = (js_sys::Array::new(), js_sys::Array::new());
+        let controller = AbortController::new()
+            .map_err(|_| "this browser cannot cancel an analysis".to_string())?;
+        let (list, names) = (Array::new(), Array::new());
         for file in files {
             list.push(file);
             names.push(&browser::file_name(file).into());
         }
-        let _ = Reflect::set(&request, &"files".into(), &list);
-        let _ = Reflect::set(&request, &"names".into(), &names);
-        let _ = Reflect::set(&request, &"config".into(), &config_json.into());
-
-        let w = worker.clone();
-        let ev = events.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
-            let data = m.data();
-            let kind = field(&data, "kind").as_string().unwrap_or_default();
-            let num = |k| field(&data, k).as_f64().unwrap_or(0.0);
-            match kind.as_str() {
-                "ready" if w.post_message(&request).is_err() => {
-                    ev.emit(WorkerEvent::Failed(
-                        "could not hand the file to the worker".into(),
-                    ));
+        let stopped = Rc::new(Cell::new(false));
+        let memory = Rc::new(Cell::new(0.0));
+        let on_progress = {
+            let (events, stopped, memory) = (events.clone(), stopped.clone(), memory.clone());
+            Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
+                let num = |k| field(&p, k).as_f64().unwrap_or(0.0);
+                memory.set(num("memory"));
+                if !stopped.get() {
+                    events.emit(WorkerEvent::Progress {
+                        bytes: num("bytes"),
+                        total: num("total"),
+                        lines: num("lines"),
+                    });
                 }
-                "progress" => ev.emit(WorkerEvent::Progress {
-                    bytes: num("bytes"),
-                    total: num("total"),
-                    lines: num("lines"),
-                }),
-                "done" => ev.emit(WorkerEvent::Done {
-                    report: field(&data, "report").as_string().unwrap_or_default(),
-                    memory: num("memory"),
-                }),
-                "error" => ev.emit(WorkerEvent::Failed(
-                    field(&data, "message")
-                        .as_string()
-                        .unwrap_or_else(|| "analysis failed".into()),
-                )),
-                _ => {}
+            })
+        };
+        let promise = host::analyze(
+            &list,
+            &names,
+            &config_json,
+            on_progress.as_ref().unchecked_ref(),
+            &controller.signal(),
+        )?;
+        let done = stopped.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let outcome = JsFuture::from(promise).await;
+            // Kept alive until the call settles: the worker may report
+            // progress up to its last message.
+            drop(on_progress);
+            if done.get() {
+                return;
             }
+            events.emit(match outcome {
+                Ok(report) => match report.as_string() {
+                    Some(report) => WorkerEvent::Done {
+                        report,
+                        memory: memory.get(),
+                    },
+                    None => WorkerEvent::Failed("internal error: the report is not JSON".into()),
+                },
+                Err(e) => WorkerEvent::Failed(message(&e)),
+            });
         });
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-            e.prevent_default();
-            let msg = e.message();
-            events.emit(WorkerEvent::Failed(if msg.is_empty() {
-                "the analysis worker could not start (is the app's worker_loader script served?)"
-                    .into()
-            } else {
-                format!("the analysis worker stopped: {msg}")
-            }));
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(AnalysisWorker {
-            worker,
-            _on_message: on_message,
-            _on_error: on_error,
+            controller,
+            stopped,
         })
     }
 }
 
 impl Drop for AnalysisWorker {
     fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
+        self.stopped.set(true);
+        self.controller.abort();
     }
 }

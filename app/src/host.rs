@@ -3,19 +3,20 @@
 //! (scripts/bundle-app.mjs writes it from app/host-web.js or app/host-file.js).
 //! One app, two hosts:
 //!
-//! - **web** (`index.html`, served over HTTP): the worker is started from the
-//!   content-hashed `worker_loader-HASH.js`, samples are fetched from `data/`,
+//! - **web** (`index.html`, served over HTTP): the analysis worker (the npm
+//!   package's, bundled) starts from the content-hashed `worker-HASH.js` and
+//!   loads `worker-HASH_bg.wasm`; samples are fetched from `data/`,
 //!   a service worker keeps the bundle for offline use and announces a new
 //!   version, and server mode is offered;
-//! - **file** (`signaltrace.html`, one file that opens from disk): the worker
-//!   is started from a Blob URL and handed its wasm, samples are inlined,
+//! - **file** (`signaltrace.html`, one file that opens from disk): the same
+//!   worker bundle starts from a Blob URL and is handed its wasm compiled, samples are inlined,
 //!   there is no service worker and no server mode (the page has no server
 //!   to talk to, and its own CSP forbids any request).
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, Worker};
+use web_sys::Blob;
 
 /// The window event `host-web.js` fires when a new version is installed and
 /// waiting for the analyst's go-ahead.
@@ -52,16 +53,31 @@ pub fn offers_single_file() -> bool {
     !is_single_file()
 }
 
-/// Starts the analysis worker the way this build does.
-pub fn new_worker() -> Result<Worker, String> {
-    let start = method("worker").ok_or_else(|| {
-        "this page was not built by scripts/build-app.sh (no worker to start)".to_string()
+/// Starts the analysis of `files` (named `names`) with the detector config
+/// `config_json` in the npm package's worker helper, as this build ships it
+/// (`analyzeFile` of `signaltrace/worker`, its worker bundle and wasm beside
+/// the page or inline). `on_progress` gets its progress objects; aborting
+/// `signal` stops the worker. The promise resolves with the report as JSON.
+pub fn analyze(
+    files: &js_sys::Array,
+    names: &js_sys::Array,
+    config_json: &str,
+    on_progress: &Function,
+    signal: &web_sys::AbortSignal,
+) -> Result<Promise, String> {
+    let start = method("analyze").ok_or_else(|| {
+        "this page was not built by scripts/build-app.sh (no analysis worker)".to_string()
     })?;
+    let args = js_sys::Array::of5(files, names, &config_json.into(), on_progress, signal);
     start
-        .call0(&JsValue::NULL)
-        .ok()
-        .and_then(|w| w.dyn_into::<Worker>().ok())
-        .ok_or_else(|| "this browser cannot start a Web Worker".to_string())
+        .apply(&JsValue::NULL, &args)
+        .map_err(|e| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| format!("the analysis worker could not start: {}", e.message()))
+                .unwrap_or_else(|| "the analysis worker could not start".into())
+        })?
+        .dyn_into::<Promise>()
+        .map_err(|_| "internal error: the host's analyze returned no promise".into())
 }
 
 /// A bundled sample's bytes when this build carries them inline; `None`

@@ -8,11 +8,12 @@
 //!    [`job::plan`] what to do: refuse it (type, emptiness, bad settings, no
 //!    session), or run it on an engine with a [`detector::Config`] whose rows
 //!    policy follows the file's size;
-//! 2. `job::Job` runs the plan. Browser engine: [`analysis`] spawns the Web
-//!    Worker (`bin/worker.rs`, running [`worker`]), which reads the file in
-//!    [`worker::CHUNK_BYTES`] slices, pushes each into
-//!    [`detector::Analyzer`] and posts progress, then the report JSON. Server
-//!    engine: [`api`] posts the file to `/api/analyze`;
+//! 2. `job::Job` runs the plan. Browser engine: [`analysis`] hands the files
+//!    to the npm package's worker helper (`analyzeFile` of
+//!    `signaltrace/worker`, which the build bundles beside the page: see
+//!    [`host`]). Its module worker reads the file in 4 MiB slices, pushes
+//!    each into the detector's `Analyzer` and reports progress, then the
+//!    report. Server engine: [`api`] posts the file to `/api/analyze`;
 //! 3. the job parses the [`detector::Report`] into a [`job::Loaded`], the
 //!    controller feeds the outcome to the [`flow`] state machine, and the
 //!    results view draws it.
@@ -45,5 +46,3 @@ pub mod controller;
 pub mod host;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
-#[cfg(target_arch = "wasm32")]
-pub mod worker;

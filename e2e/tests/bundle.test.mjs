@@ -1,5 +1,5 @@
-// The bundle scripts/bundle-app.mjs writes: every file index.html, the worker
-// loader and the service worker name exists, hashed names match their
+// The bundle scripts/bundle-app.mjs writes: every file index.html and the
+// service worker name exists, hashed names match their
 // content, the CSS's SRI hash is right, every URL is relative — so dist/
 // works from any directory of any static host, which the last test shows by
 // analyzing a file with the app served under a sub-path. The single file
@@ -12,22 +12,26 @@ import { test } from 'node:test';
 import { DATA, DIST, analyzeFile, launch, openPage, staticServer } from '../harness.mjs';
 
 const index = readFileSync(join(DIST, 'index.html'), 'utf8');
-const loaderName = readdirSync(DIST).find((f) => /^worker_loader-[0-9a-f]{16}\.js$/.test(f));
-const loader = readFileSync(join(DIST, loaderName), 'utf8');
 const sw = readFileSync(join(DIST, 'sw.js'), 'utf8');
 const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.webmanifest'), 'utf8'));
 
-/** The URLs index.html, the worker loader and the manifest point at. */
+/** The URLs index.html and the manifest point at. */
 const urls = [
   ...[...index.matchAll(/\b(?:href|src)="([^"]+)"/g)].map((m) => m[1]),
-  ...[...index.matchAll(/'(\.\/[^']+)'/g)].map((m) => m[1]),
-  ...[...loader.matchAll(/'(\.\/[^']+)'/g)].map((m) => m[1]),
+  // The start script's string literals (esbuild writes them in double
+  // quotes), but not analyzeFile's own default worker URL, relative to its
+  // module (`import.meta.url`), which the app replaces with its own `worker`.
+  ...[...index.matchAll(/(['"])(\.\/[^'"]+)\1(?!,\s*import\.meta\.url)/g)].map((m) => m[2]),
   ...manifest.icons.map((i) => i.src),
 ];
+const workerName = readdirSync(DIST).find((f) => /^worker-[0-9a-f]{16}\.js$/.test(f));
+const workerWasm = readdirSync(DIST).find((f) => /^worker-[0-9a-f]{16}_bg\.wasm$/.test(f));
 
-test('every URL in index.html, the worker loader and the manifest is relative and exists', () => {
+test('every URL in index.html and the manifest is relative and exists', () => {
   assert.ok(urls.length >= 9, `found ${urls.join(', ')}`);
-  assert.ok(urls.includes(`./${loaderName}`) && urls.includes('./sw.js') && urls.includes('./manifest.webmanifest'), urls.join(', '));
+  for (const named of [`./${workerName}`, `./${workerWasm}`, './sw.js', './manifest.webmanifest']) {
+    assert.ok(urls.includes(named), `${named} is not in ${urls.join(', ')}`);
+  }
   for (const url of urls) {
     assert.match(url, /^\.\/[\w.-]+$/, `${url} is not relative to the page`);
     assert.ok(existsSync(join(DIST, url)), `${url} is missing from dist/`);
@@ -37,11 +41,22 @@ test('every URL in index.html, the worker loader and the manifest is relative an
 
 test('hashed names are the first 16 hex digits of the content\'s SHA-256', () => {
   const hashed = readdirSync(DIST).filter((f) => /-[0-9a-f]{16}(_bg)?\.\w+$/.test(f));
-  assert.equal(hashed.length, 7, hashed.join(', '));
+  assert.equal(hashed.length, 6, hashed.join(', '));
   for (const f of hashed) {
     const digest = createHash('sha256').update(readFileSync(join(DIST, f))).digest('hex');
     assert.equal(f.match(/-([0-9a-f]{16})/)[1], digest.slice(0, 16), f);
   }
+});
+
+test('the analysis worker is the npm package\'s: its .wasm byte for byte, its worker-thread bundled', () => {
+  const pkg = join(DIST, '..', 'npm', 'pkg');
+  assert.deepEqual(readFileSync(join(DIST, workerWasm)), readFileSync(join(pkg, 'signaltrace_bg.wasm')));
+  const worker = readFileSync(join(DIST, workerName), 'utf8');
+  // One classic script: no imports, no import.meta (the single file starts
+  // it from a Blob URL, where a module worker does not load).
+  assert.doesNotMatch(worker, /\bimport\s*[\s{*("'.]/);
+  assert.match(worker, /signaltrace: the WebAssembly module is not loaded yet/, 'core.js is in the bundle');
+  assert.match(index, /function analyzeFile\(/, 'the page calls signaltrace/worker\'s analyzeFile');
 });
 
 test('the stylesheet carries its SRI hash; the page starts from one inline module', () => {
