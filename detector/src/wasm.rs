@@ -305,6 +305,43 @@ impl StreamingAnalyzer {
         self.lines_seen as f64
     }
 
+    /// Keeps event times bounded (docs/DESIGN.md "Memory"), so memory grows
+    /// with entities, not events: each entity keeps the times of its first
+    /// and last two minutes and its best window, exact for events in time
+    /// order or up to a minute late. For an input that can be read again:
+    /// `finishBounded` then names the entities to read again whole (`exact`
+    /// on a second analyzer of the same input). Call before any `push`.
+    #[wasm_bindgen(js_name = boundTimes)]
+    pub fn bound_times(&mut self, exact: Option<Vec<String>>) -> Result<(), JsValue> {
+        let inner = self.inner.take().ok_or_else(finished)?;
+        if inner.bytes_seen() > 0 {
+            self.inner = Some(inner);
+            return Err(js_error("boundTimes must be called before the first push"));
+        }
+        self.inner = Some(inner.with_bounded_times(exact.unwrap_or_default()));
+        Ok(())
+    }
+
+    /// Like `finish`, after `boundTimes`: `{report}`, or `{readAgain}` with
+    /// the entities whose events were too far out of time order to keep
+    /// their peak exact (analyze the input again, `boundTimes(readAgain)`).
+    #[wasm_bindgen(js_name = finishBounded, unchecked_return_type = "{ report: Report } | { readAgain: string[] }")]
+    pub fn finish_bounded(&mut self) -> Result<JsValue, JsValue> {
+        let inner = self.inner.take().ok_or_else(finished)?;
+        self.scratch = Vec::new();
+        let out = js_sys::Object::new();
+        match inner.finish_bounded()? {
+            crate::Finished::Report(report) => {
+                js_sys::Reflect::set(&out, &"report".into(), &report_to_js(&report)?)?;
+            }
+            crate::Finished::ReadAgain(entities) => {
+                let list: js_sys::Array = entities.iter().map(|e| JsValue::from_str(e)).collect();
+                js_sys::Reflect::set(&out, &"readAgain".into(), &list)?;
+            }
+        }
+        Ok(out.into())
+    }
+
     /// Ends the input and returns the report. Throws on unusable input; the
     /// analyzer cannot be used afterwards.
     #[wasm_bindgen(unchecked_return_type = "Report")]

@@ -129,14 +129,26 @@ export class Analyzer {
     return this.#inner ? this.#inner.linesSeen : this.#lines;
   }
 
+  boundTimes(exact) {
+    this.#open().boundTimes(exact ?? null);
+  }
+
+  finishBounded() {
+    return this.#end((inner) => inner.finishBounded());
+  }
+
   finish() {
+    return this.#end((inner) => inner.finish());
+  }
+
+  #end(finish) {
     const inner = this.#open();
     this.#bytes = inner.bytesSeen;
     this.#lines = inner.linesSeen;
     this.#state = 'finished';
     this.#inner = undefined;
     try {
-      return inner.finish();
+      return finish(inner);
     } finally {
       inner.free();
     }

@@ -877,6 +877,18 @@ export class Analyzer {
     readonly bytesSeen: number;
     /** Complete lines seen so far, over all inputs. */
     readonly linesSeen: number;
+    /**
+     * Keeps event times bounded, so memory grows with entities, not events
+     * (for an input you can read again: a file, a `Blob`). Each entity keeps
+     * the times of its first and last two minutes and its best window, exact
+     * for events in time order or up to a minute late; `finishBounded()` then
+     * names the entities whose events were further out of order, to analyze
+     * the input again with `boundTimes(readAgain)`. Call before any `push`.
+     * (`signaltrace/worker` does this by itself.)
+     */
+    boundTimes(exact?: readonly string[] | null): void;
+    /** `finish()` after `boundTimes`: the report, or the entities to read again whole. */
+    finishBounded(): { report: Report; readAgain?: undefined } | { readAgain: string[]; report?: undefined };
     /** Ends the input and returns the report; releases the analyzer's memory. */
     finish(): Report;
     /** Releases the analyzer's memory now; any later call throws. Safe to repeat. */

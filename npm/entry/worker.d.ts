@@ -15,6 +15,12 @@ export interface Progress {
     memory: number;
     /** `true` on the last call, made when the report is built (the promise resolves next). */
     finished: boolean;
+    /**
+     * 1; 2 while the files are read a second time (event times are kept
+     * bounded, and some entity's events were more than a minute out of time
+     * order: its times are read again whole). `bytes` starts again from 0.
+     */
+    pass: number;
 }
 
 /** What `analyzeFile` reads: a `File` or `Blob` (typed structurally, so no `dom` lib is needed). */

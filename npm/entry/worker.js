@@ -32,7 +32,7 @@ export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 <
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.onmessage = ({ data }) => {
       if (data.type === 'progress') {
-        onProgress?.({ bytes: data.bytes, lines: data.lines, total: data.total, memory: data.memory, finished: data.finished });
+        onProgress?.({ bytes: data.bytes, lines: data.lines, total: data.total, memory: data.memory, finished: data.finished, pass: data.pass });
       } else if (data.type === 'done') {
         stop();
         resolve(data.report);

@@ -92,3 +92,37 @@ test('chunks of the wrong type throw a TypeError', () => {
   }
   assert.equal(analyzer.bytesSeen, 0);
 });
+
+// boundTimes: the same report with event times kept bounded, in one pass for
+// lines in time order and in two (the entities named by readAgain kept
+// whole) for lines far out of order: here, the sample log reversed.
+for (const name of ['anomalous_scanning.jsonl', 'baseline_medium.jsonl']) {
+  test(`${name}: boundTimes and finishBounded give the finish() report, in order and reversed`, () => {
+    const text = readFileSync(join(dataDir, name), 'utf8');
+    const reversed = `${text.trimEnd().split('\n').reverse().join('\n')}\n`;
+    for (const [input, order] of [[text, 'in order'], [reversed, 'reversed']]) {
+      const options = { filename: name, logs: 'anomalous' };
+      const exact = canonical(pkg.mod.analyze(input, options));
+      const bounded = (keep) => {
+        const analyzer = new pkg.mod.Analyzer(options);
+        analyzer.boundTimes(keep);
+        for (let at = 0; at < input.length; at += 4096) analyzer.push(input.slice(at, at + 4096));
+        return analyzer.finishBounded();
+      };
+      const first = bounded([]);
+      if (order === 'in order') {
+        assert.equal(first.readAgain, undefined, 'time-ordered lines need one pass');
+        assert.equal(canonical(first.report), exact);
+      } else {
+        assert.equal(first.report, undefined);
+        assert.ok(first.readAgain.length > 0, 'entities far out of order are named');
+        const second = bounded(first.readAgain);
+        assert.equal(canonical(second.report), exact, 'the second pass gives the exact report');
+      }
+    }
+    const late = new pkg.mod.Analyzer();
+    late.push('x');
+    assert.throws(() => late.boundTimes(), /boundTimes must be called before the first push/);
+    late.free();
+  });
+}

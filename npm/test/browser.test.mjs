@@ -111,6 +111,28 @@ test('signaltrace/worker: its own worker start and a compiled Module as wasm (ho
   assert.match(out.missing, /^signaltrace worker failed/);
 });
 
+test('signaltrace/worker: lines far out of time order are read a second time, for the exact report', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  const out = await page.evaluate(async (name) => {
+    const { analyzeFile } = await import('/pkg/worker.js');
+    const { analyze, ready } = await import('/pkg/index.js');
+    await ready;
+    const text = await (await fetch(`/data/${name}`)).text();
+    const reversed = `${text.trimEnd().split('\n').reverse().join('\n')}\n`;
+    const passes = [];
+    const options = { filename: name, logs: 'anomalous' };
+    const report = await analyzeFile(new File([reversed], name), options, {
+      chunkSize: 16 * 1024,
+      onProgress: (p) => passes.push(p.pass),
+    });
+    return { report: JSON.stringify(report), exact: JSON.stringify(analyze(reversed, options)), passes };
+  }, LOG);
+  assert.equal(canonical(JSON.parse(out.report)), canonical(JSON.parse(out.exact)));
+  assert.ok(out.passes.includes(1) && out.passes.includes(2), `passes ${[...new Set(out.passes)]}`);
+  assert.equal(out.passes.at(-1), 2);
+});
+
 test('signaltrace/worker: an AbortSignal cancels, errors are the detector messages', async (t) => {
   const page = await open(t, '/site/plain.html');
   if (!page) return;
