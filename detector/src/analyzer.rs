@@ -208,6 +208,8 @@ pub struct Analyzer {
     inflated: Vec<u8>,
     /// How event times are kept.
     times: TimesMode,
+    /// See [`Analyzer::with_rows_for`].
+    rows_for: Option<Arc<rustc_hash::FxHashSet<Box<str>>>>,
 }
 
 /// Decompressed bytes are framed in blocks of this size (the size the CLI
@@ -243,7 +245,21 @@ impl Analyzer {
             decoder: Some(Decoder::new(limit)),
             inflated: Vec::new(),
             times: TimesMode::default(),
+            rows_for: None,
         })
+    }
+
+    /// Keeps raw rows only for these entities (their keys as read, before
+    /// any pseudonymization): for a second pass over the same input once
+    /// the anomalous entities are known, so `logs = anomalous` holds only
+    /// their rows instead of every row until the end. The report is the
+    /// same as without it as long as `entities` includes every entity the
+    /// report flags. Call before pushing anything.
+    pub fn with_rows_for(mut self, entities: impl IntoIterator<Item = String>) -> Self {
+        self.rows_for = Some(Arc::new(
+            entities.into_iter().map(String::into_boxed_str).collect(),
+        ));
+        self
     }
 
     /// Bounded memory (docs/DESIGN.md "Memory"): instead of every event
@@ -566,6 +582,7 @@ impl Analyzer {
                     clock: self.clock.clone(),
                     config: Arc::clone(&self.config),
                     times: self.times.clone(),
+                    rows_for: self.rows_for.clone(),
                 });
                 self.csv_records = matches!(ctx.schema, Schema::Csv(..));
                 self.ctx = Some(Arc::clone(&ctx));

@@ -31,6 +31,9 @@ pub(crate) struct Context {
     pub config: Arc<Config>,
     /// How event times are kept (docs/DESIGN.md "Memory").
     pub times: TimesMode,
+    /// With rows kept: only these entities' rows (a second pass that knows
+    /// the anomalous entities already); `None`: every row.
+    pub rows_for: Option<Arc<FxHashSet<Box<str>>>>,
 }
 
 /// How the accumulators keep event times.
@@ -211,7 +214,12 @@ impl Partial {
                         self.entities.insert(entity.into(), acc);
                     }
                 }
-                if config.logs != LogsMode::None {
+                if config.logs != LogsMode::None
+                    && ctx
+                        .rows_for
+                        .as_ref()
+                        .is_none_or(|keep| keep.contains(entity))
+                {
                     self.rows.push(StoredRow {
                         input: self.input,
                         line: line_no,

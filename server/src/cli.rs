@@ -521,9 +521,20 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     // entity whose events are far out of time order is read again whole
     // (docs/DESIGN.md "Memory"); standard input keeps every time.
     let rereadable = sources.iter().all(|s| s.arg != "-");
+    // `--logs anomalous` on files: the analysis without rows first, then a
+    // second pass that keeps only the anomalous entities' rows, so memory
+    // is bounded by those rows instead of every row until the end. (A
+    // pseudonymized report names entities by pseudonym, which cannot be
+    // matched to the keys read, so it keeps every row until the end.)
+    let rows_later =
+        rereadable && config.logs == LogsMode::Anomalous && config.pseudonymize.is_none();
+    let mut first = config.clone();
+    if rows_later {
+        first.logs = LogsMode::None;
+    }
     let mut exact = if rereadable { Some(Vec::new()) } else { None };
     let report = loop {
-        match read_all(&a, &config, &sources, exact.clone())? {
+        match read_all(&a, &first, &sources, exact.clone(), None)? {
             Finished::Report(report) => break report,
             Finished::ReadAgain(lost) => {
                 eprintln!(
@@ -539,6 +550,21 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
                 };
             }
         }
+    };
+    let report = if rows_later {
+        let flagged = report.anomalies.iter().map(|x| x.entity.clone()).collect();
+        // The same input with the same exact times merges the same way, so
+        // it gives the same features and flags; only rows are added.
+        match read_all(&a, &config, &sources, exact, Some(flagged))? {
+            Finished::Report(report) => report,
+            Finished::ReadAgain(_) => {
+                return Err(Fail(
+                    "internal error: the input changed while it was read a second time".into(),
+                ))
+            }
+        }
+    } else {
+        report
     };
     emit(&a, &report)
 }
@@ -580,15 +606,20 @@ fn write_report(report: &Report, a: &AnalyzeArgs, mut out: impl Write) -> io::Re
 
 /// One pass over every input. `exact`: `None` keeps every event time;
 /// `Some(entities)` keeps them bounded except for those entities.
+/// `rows_for`: keep raw rows only for these entities.
 fn read_all(
     a: &AnalyzeArgs,
     config: &Config,
     sources: &[Source],
     exact: Option<Vec<String>>,
+    rows_for: Option<Vec<String>>,
 ) -> Result<Finished, Fail> {
     let mut analyzer = Analyzer::new(config.clone())?;
     if let Some(exact) = exact {
         analyzer = analyzer.with_bounded_times(exact);
+    }
+    if let Some(entities) = rows_for {
+        analyzer = analyzer.with_rows_for(entities);
     }
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()

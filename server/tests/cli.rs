@@ -764,3 +764,59 @@ fn several_files_name_the_file_in_rejections_and_errors() {
         "cut.gz: corrupt or truncated gzip data",
     );
 }
+
+/// `--logs anomalous` on files reads them twice (the analysis, then only the
+/// anomalous entities' rows); standard input is read once, holding every row
+/// until the end. Both give the same report, for each sample, for one and two
+/// threads, and for a log far out of time order (bounded times read again).
+#[test]
+fn logs_anomalous_reads_files_again_for_the_rows_with_the_same_report() {
+    let dir = scratch("rows-again");
+    let text = std::fs::read_to_string(data("anomalous_scanning.jsonl")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.reverse();
+    let reversed = dir.join("reversed.jsonl");
+    std::fs::write(&reversed, lines.join("\n") + "\n").unwrap();
+    let mut files: Vec<PathBuf> = detector::generate::SAMPLE_FILES
+        .iter()
+        .map(|n| data(n))
+        .collect();
+    files.push(reversed);
+    let mut rows_seen = 0;
+    for file in &files {
+        for threads in ["1", "2"] {
+            let args = ["--logs", "anomalous", "--threads", threads];
+            let mut from_file = json(&run(
+                &[&["analyze", file.to_str().unwrap()][..], &args].concat()
+            ));
+            let mut child = bin()
+                .args([&["analyze", "-"][..], &args].concat())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(&std::fs::read(file).unwrap())
+                .unwrap();
+            let mut from_stdin = json(&child.wait_with_output().unwrap());
+            forget_inputs(&mut from_file);
+            forget_inputs(&mut from_stdin);
+            for errors in [&mut from_file, &mut from_stdin] {
+                for e in errors["parse_errors"].as_array_mut().unwrap() {
+                    e["file"] = serde_json::Value::Null;
+                }
+            }
+            assert!(
+                from_file == from_stdin,
+                "{} threads {threads}",
+                file.display()
+            );
+            assert_eq!(from_file["config"]["logs"], "anomalous");
+            rows_seen += from_file["logs"].as_array().unwrap().len();
+        }
+    }
+    assert!(rows_seen > 0, "some sample has anomalous rows");
+}
