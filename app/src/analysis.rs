@@ -25,6 +25,8 @@ pub enum WorkerEvent {
         bytes: f64,
         total: f64,
         lines: f64,
+        /// Which reading of the files, from 1 (signaltrace/worker's `pass`).
+        pass: u32,
     },
     /// The report JSON and the worker's peak wasm memory in bytes.
     Done {
@@ -80,6 +82,7 @@ impl AnalysisWorker {
                         bytes: num("bytes"),
                         total: num("total"),
                         lines: num("lines"),
+                        pass: num("pass").max(1.0) as u32,
                     });
                 }
             })

@@ -141,10 +141,12 @@ impl Controller {
                 bytes,
                 total,
                 lines,
+                pass,
             } => self.apply(Event::Progressed {
                 bytes,
                 total,
                 lines,
+                pass,
                 now_ms: browser::now_ms(),
             }),
             JobEvent::Finished(loaded) => {

@@ -29,6 +29,10 @@ pub struct Progress {
     pub bytes: f64,
     pub total: f64,
     pub lines: f64,
+    /// Which reading of the file, from 1: the worker reads a file again for
+    /// the anomalous entities' rows (files over 32 MB) and for entities whose
+    /// events were far out of time order; `bytes` starts again each time.
+    pub pass: u32,
     pub started_ms: f64,
     pub now_ms: f64,
 }
@@ -60,6 +64,8 @@ pub enum Event {
         bytes: f64,
         total: f64,
         lines: f64,
+        /// Which reading of the file, from 1 (see [`Progress::pass`]).
+        pass: u32,
         now_ms: f64,
     },
     /// A report is ready (the root holds it).
@@ -132,6 +138,7 @@ impl Flow {
                 bytes,
                 total,
                 lines,
+                pass,
                 now_ms,
             } => {
                 // A message that arrives after Cancel changes nothing.
@@ -139,6 +146,7 @@ impl Flow {
                     p.bytes = bytes;
                     p.total = total;
                     p.lines = lines;
+                    p.pass = pass;
                     p.now_ms = now_ms;
                 }
             }
@@ -207,6 +215,7 @@ mod tests {
             bytes: 0.0,
             total: 100.0,
             lines: 0.0,
+            pass: 1,
             started_ms: 0.0,
             now_ms: 0.0,
         })
@@ -217,6 +226,7 @@ mod tests {
             bytes,
             total: 100.0,
             lines: 3.0,
+            pass: 1,
             now_ms: 5.0,
         }
     }

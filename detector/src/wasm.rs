@@ -322,6 +322,21 @@ impl StreamingAnalyzer {
         Ok(())
     }
 
+    /// With rows kept (`logs` other than `none`): only these entities' rows
+    /// (their keys as read, not pseudonymized). For a second pass over an
+    /// input once its anomalous entities are known, so `logs: 'anomalous'`
+    /// holds only their rows. Call before any `push`.
+    #[wasm_bindgen(js_name = rowsFor)]
+    pub fn rows_for(&mut self, entities: Vec<String>) -> Result<(), JsValue> {
+        let inner = self.inner.take().ok_or_else(finished)?;
+        if inner.bytes_seen() > 0 {
+            self.inner = Some(inner);
+            return Err(js_error("rowsFor must be called before the first push"));
+        }
+        self.inner = Some(inner.with_rows_for(entities));
+        Ok(())
+    }
+
     /// Like `finish`, after `boundTimes`: `{report}`, or `{readAgain}` with
     /// the entities whose events were too far out of time order to keep
     /// their peak exact (analyze the input again, `boundTimes(readAgain)`).

@@ -84,7 +84,8 @@ test('the service worker caches exactly this version\'s files, never /api/ or th
 // dependency or an inlined asset that bloats the app fails here first.
 const BUDGETS = {
   'page wasm': [/^app-[0-9a-f]{16}_bg\.wasm$/, 680_000],
-  'worker wasm': [/^worker-[0-9a-f]{16}_bg\.wasm$/, 700_000],
+  // The npm package's .wasm (689,979 bytes when the app began shipping it).
+  'worker wasm': [/^worker-[0-9a-f]{16}_bg\.wasm$/, 790_000],
   'signaltrace.html': [/^signaltrace\.html$/, 1_420_000],
 };
 

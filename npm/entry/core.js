@@ -133,6 +133,10 @@ export class Analyzer {
     this.#open().boundTimes(exact ?? null);
   }
 
+  rowsFor(entities) {
+    this.#open().rowsFor(entities);
+  }
+
   finishBounded() {
     return this.#end((inner) => inner.finishBounded());
   }

@@ -887,6 +887,14 @@ export class Analyzer {
      * (`signaltrace/worker` does this by itself.)
      */
     boundTimes(exact?: readonly string[] | null): void;
+    /**
+     * With rows kept: only these entities' rows (keys as read, not
+     * pseudonymized). For a second pass over input you can read again, once
+     * a first pass with `logs: 'none'` named the anomalous entities: then
+     * `logs: 'anomalous'` holds only their rows. Call before any `push`.
+     * (`signaltrace/worker` does this by itself.)
+     */
+    rowsFor(entities: readonly string[]): void;
     /** `finish()` after `boundTimes`: the report, or the entities to read again whole. */
     finishBounded(): { report: Report; readAgain?: undefined } | { readAgain: string[]; report?: undefined };
     /** Ends the input and returns the report; releases the analyzer's memory. */

@@ -16,9 +16,12 @@ export interface Progress {
     /** `true` on the last call, made when the report is built (the promise resolves next). */
     finished: boolean;
     /**
-     * 1; 2 while the files are read a second time (event times are kept
-     * bounded, and some entity's events were more than a minute out of time
-     * order: its times are read again whole). `bytes` starts again from 0.
+     * Which reading of the files this is, from 1; `bytes` starts again from
+     * 0 on each. The files are read again for `logs: 'anomalous'` (first
+     * the analysis, then only the anomalous entities' rows, so memory is
+     * bounded by those rows) and when some entity's events were more than a
+     * minute out of time order (event times are kept bounded; its times are
+     * then read again whole).
      */
     pass: number;
 }
