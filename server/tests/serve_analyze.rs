@@ -610,3 +610,65 @@ fn the_upload_limit_applies_to_all_file_parts_together() {
     );
     assert_eq!(two.status, 413, "{}", two.text());
 }
+
+/// The upload is spooled and read again as the CLI reads its files again:
+/// a log far out of time order (bounded event times, entities read again
+/// whole) and `logs=anomalous` (rows in a second reading) give the CLI's
+/// report, also split into two `file` parts, one of them gzipped.
+#[test]
+fn uploads_read_again_give_the_cli_report() {
+    let server = Server::start(&[]);
+    let token = server.token();
+    let text = String::from_utf8(read_data("anomalous_scanning.jsonl")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.reverse();
+    let reversed = lines.join("\n") + "\n";
+    let dir = std::env::temp_dir().join(format!("st-reversed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("reversed.jsonl");
+    std::fs::write(&path, &reversed).unwrap();
+    let cut = reversed.len() / 2;
+    let cut = cut + reversed[cut..].find('\n').unwrap() + 1;
+    let (head, tail) = (
+        reversed[..cut].as_bytes(),
+        compressed("gzip", reversed[cut..].as_bytes()),
+    );
+    for (query, flags) in [
+        ("", &[][..]),
+        ("?logs=anomalous", &["--logs", "anomalous"][..]),
+    ] {
+        let expected = cli_report(&path, flags);
+        let r = server.analyze(
+            &token,
+            query,
+            &[Part::file("reversed.jsonl", reversed.as_bytes())],
+        );
+        assert_eq!(r.status, 200, "{query}: {}", r.text());
+        assert_eq!(r.json(), expected, "{query}");
+        let r = server.analyze(
+            &token,
+            query,
+            &[
+                Part::file("reversed.jsonl", head),
+                Part::file("rest.gz", &tail),
+            ],
+        );
+        assert_eq!(r.status, 200, "{query}: {}", r.text());
+        assert!(
+            findings(&r.json()) == findings(&expected),
+            "{query}, two parts"
+        );
+    }
+    // Nothing is left behind in the temporary directory.
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("signaltrace-upload-{}-", server.pid()))
+        })
+        .collect();
+    assert!(left.is_empty(), "spool files left: {left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,7 +7,11 @@
 //! bounded channel to a blocking task that owns the [`detector::Analyzer`].
 //! With at most `max_concurrent` analyses at once, memory stays bounded by
 //! roughly `max_concurrent × (CHANNEL_BLOCKS + 2) × BLOCK_BYTES` plus the
-//! analyzers' per-entity state and the reports.
+//! analyzers' per-entity state and the reports. The task also spools the
+//! upload to a temporary file (removed when the request ends), so it can be
+//! read again as the CLI reads its files again: event times are kept bounded
+//! and `logs = anomalous` keeps only the flagged entities' rows, read in a
+//! second pass — per-entity state and those rows, not the upload's length.
 //!
 //! Parts, in order: `config` (optional, at most one, before the first
 //! `file`; JSON in the CLI's config schema; empty means the defaults), then
@@ -114,11 +118,9 @@ impl Upload {
                             if let Some(logs) = logs {
                                 config.logs = logs;
                             }
-                            let mut analyzer = Analyzer::new(config)?;
-                            if let Some(name) = name {
-                                analyzer = analyzer.with_filename(name);
-                            }
-                            session.insert(Session::start(analyzer))
+                            // Checked here, so a bad config answers before any byte is read.
+                            Analyzer::new(config.clone())?;
+                            session.insert(Session::start(config, name))
                         }
                     };
                     if !running.feed(&mut field, limit).await? {
@@ -200,22 +202,46 @@ struct Session {
 }
 
 impl Session {
-    fn start(analyzer: Analyzer) -> Self {
+    fn start(config: Config, name: Option<String>) -> Self {
         let (tx, mut rx) = mpsc::channel::<Message>(CHANNEL_BLOCKS);
         let complete = Arc::new(AtomicBool::new(false));
         let worker_complete = Arc::clone(&complete);
         let worker = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-            let mut analyzer = analyzer;
+            // The upload is spooled to a temporary file as it is analyzed,
+            // so it can be read again, as the CLI reads its files again: event
+            // times are kept bounded, and `logs = anomalous` is a pass without
+            // rows and a pass for the flagged entities' rows (memory bounded by
+            // entities and those rows, not by the upload). Without a spool
+            // (no writable temporary directory) one pass keeps every time and row.
+            let mut spool = Spool::create().ok();
+            let plan = Passes::new(&config, spool.is_some());
+            let mut analyzer = plan.first(&config, name.clone())?;
             while let Some(message) = rx.blocking_recv() {
                 match message {
-                    Message::Block(block) => analyzer.push_owned(block)?,
-                    Message::NextInput(name) => analyzer.next_input(name.as_deref())?,
+                    Message::Block(block) => {
+                        if let Some(s) = &mut spool {
+                            s.write(&block).map_err(|e| {
+                                ApiError::Internal(format!("spooling the upload: {e}"))
+                            })?;
+                        }
+                        analyzer.push_owned(block)?
+                    }
+                    Message::NextInput(next) => {
+                        if let Some(s) = &mut spool {
+                            s.next_input(next.clone());
+                        }
+                        analyzer.next_input(next.as_deref())?
+                    }
                 }
             }
             if !worker_complete.load(Ordering::Acquire) {
                 return Err(ApiError::Internal("upload abandoned".into()));
             }
-            let report = analyzer.finish()?;
+            let report = match spool {
+                Some(spool) => plan.finish(analyzer, &config, name, spool)?,
+                // Without a spool the first pass kept everything.
+                None => analyzer.finish()?,
+            };
             // The CLI's bytes exactly (compact JSON and a newline).
             Ok(detector::export::json(&report, false).into_bytes())
         });
@@ -287,4 +313,190 @@ async fn feed(
         return Ok(false);
     }
     Ok(true)
+}
+
+/// An upload as received, in a temporary file removed on drop: its bytes
+/// and where each further input (`file` part) starts.
+struct Spool {
+    path: std::path::PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    written: u64,
+    /// (offset, name) of each input after the first.
+    inputs: Vec<(u64, Option<String>)>,
+}
+
+impl Spool {
+    fn create() -> std::io::Result<Spool> {
+        use std::sync::atomic::AtomicU64;
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "signaltrace-upload-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .read(true)
+            .create_new(true)
+            .open(&path)?;
+        Ok(Spool {
+            path,
+            file: std::io::BufWriter::with_capacity(BLOCK_BYTES, file),
+            written: 0,
+            inputs: Vec::new(),
+        })
+    }
+
+    fn write(&mut self, block: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        self.file.write_all(block)?;
+        self.written += block.len() as u64;
+        Ok(())
+    }
+
+    fn next_input(&mut self, name: Option<String>) {
+        self.inputs.push((self.written, name));
+    }
+
+    /// Feeds the spooled upload to `analyzer` again, input by input.
+    fn replay(&self, analyzer: &mut Analyzer) -> Result<(), ApiError> {
+        use std::io::{Read, Seek, SeekFrom};
+        let io = |e: std::io::Error| ApiError::Internal(format!("reading the upload again: {e}"));
+        let mut file = std::fs::File::open(&self.path).map_err(io)?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        let mut at = 0u64;
+        let mut next = self.inputs.iter().peekable();
+        loop {
+            let end = next.peek().map_or(self.written, |(offset, _)| *offset);
+            while at < end {
+                let take = (end - at).min(BLOCK_BYTES as u64) as usize;
+                let mut block = vec![0; take];
+                file.read_exact(&mut block).map_err(io)?;
+                analyzer.push_owned(block)?;
+                at += take as u64;
+            }
+            match next.next() {
+                Some((_, name)) => analyzer.next_input(name.as_deref())?,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        use std::io::Write;
+        self.file.flush()
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The passes over an upload that can be read again (see [`Session::start`]).
+struct Passes {
+    /// `logs = anomalous`: rows in a second pass, for the flagged entities.
+    rows_later: bool,
+    rereadable: bool,
+}
+
+impl Passes {
+    fn new(config: &Config, rereadable: bool) -> Self {
+        Passes {
+            // Pseudonymized reports name entities by keyed hash, which cannot
+            // be matched to the keys read: such uploads keep every row.
+            rows_later: rereadable
+                && config.logs == LogsMode::Anomalous
+                && config.pseudonymize.is_none(),
+            rereadable,
+        }
+    }
+
+    fn analyzer(
+        &self,
+        config: &Config,
+        name: Option<String>,
+        logs: LogsMode,
+        exact: Option<Vec<String>>,
+    ) -> Result<Analyzer, ApiError> {
+        let mut config = config.clone();
+        config.logs = logs;
+        let mut analyzer = Analyzer::new(config)?;
+        if let Some(name) = name {
+            analyzer = analyzer.with_filename(name);
+        }
+        if let Some(exact) = exact {
+            analyzer = analyzer.with_bounded_times(exact);
+        }
+        Ok(analyzer)
+    }
+
+    /// The analyzer of the pass that reads the upload as it arrives.
+    fn first(&self, config: &Config, name: Option<String>) -> Result<Analyzer, ApiError> {
+        let logs = if self.rows_later {
+            LogsMode::None
+        } else {
+            config.logs
+        };
+        let exact = self.rereadable.then(Vec::new);
+        self.analyzer(config, name, logs, exact)
+    }
+
+    /// Ends the first pass and reads the spool again as needed: the
+    /// entities whose events were far out of time order with their times
+    /// whole, then (`rows_later`) the flagged entities' rows.
+    fn finish(
+        &self,
+        first: Analyzer,
+        config: &Config,
+        name: Option<String>,
+        mut spool: Spool,
+    ) -> Result<detector::Report, ApiError> {
+        spool
+            .flush()
+            .map_err(|e| ApiError::Internal(format!("spooling the upload: {e}")))?;
+        let first_logs = if self.rows_later {
+            LogsMode::None
+        } else {
+            config.logs
+        };
+        let mut exact = Some(Vec::new());
+        let mut finished = first.finish_bounded()?;
+        let report = loop {
+            match finished {
+                detector::Finished::Report(report) => break report,
+                detector::Finished::ReadAgain(lost) => {
+                    // A second miss cannot happen (the same blocks merge the
+                    // same way); were it to, the third pass keeps every time.
+                    exact = match exact {
+                        Some(v) if v.is_empty() => Some(lost),
+                        _ => None,
+                    };
+                    let mut again =
+                        self.analyzer(config, name.clone(), first_logs, exact.clone())?;
+                    spool.replay(&mut again)?;
+                    finished = again.finish_bounded()?;
+                }
+            }
+        };
+        if !self.rows_later {
+            return Ok(*report);
+        }
+        let flagged = report
+            .anomalies
+            .iter()
+            .map(|a| a.entity.clone())
+            .collect::<Vec<_>>();
+        let mut rows = self
+            .analyzer(config, name, config.logs, exact)?
+            .with_rows_for(flagged);
+        spool.replay(&mut rows)?;
+        match rows.finish_bounded()? {
+            detector::Finished::Report(report) => Ok(*report),
+            detector::Finished::ReadAgain(_) => Err(ApiError::Internal(
+                "the upload read differently the second time".into(),
+            )),
+        }
+    }
 }
