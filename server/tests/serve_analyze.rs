@@ -630,8 +630,8 @@ fn uploads_read_again_give_the_cli_report() {
     let cut = reversed.len() / 2;
     let cut = cut + reversed[cut..].find('\n').unwrap() + 1;
     let (head, tail) = (
-        reversed[..cut].as_bytes(),
-        compressed("gzip", reversed[cut..].as_bytes()),
+        &reversed.as_bytes()[..cut],
+        compressed("gzip", &reversed.as_bytes()[cut..]),
     );
     for (query, flags) in [
         ("", &[][..]),
