@@ -659,16 +659,47 @@ fn uploads_read_again_give_the_cli_report() {
             "{query}, two parts"
         );
     }
-    // Nothing is left behind in the temporary directory.
-    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(&format!("signaltrace-upload-{}-", server.pid()))
-        })
-        .collect();
-    assert!(left.is_empty(), "spool files left: {left:?}");
+    // The server's spool files: signaltrace-upload-PID-N in the temporary directory.
+    let spools = || {
+        std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("signaltrace-upload-{}-", server.pid()))
+            })
+            .map(|e| e.path())
+            .collect::<Vec<_>>()
+    };
+    // While a slow upload is being received, its spool is this user's only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let slow =
+            server.stalled_upload(&token, &[Part::file("reversed.jsonl", reversed.as_bytes())]);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let spool = loop {
+            if let Some(p) = spools().pop() {
+                break p;
+            }
+            assert!(Instant::now() < deadline, "no spool file appeared");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mode = std::fs::metadata(&spool).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", spool.display());
+        slow.shutdown(Shutdown::Both).unwrap();
+    }
+    // Nothing is left behind in the temporary directory, the abandoned
+    // upload's spool included once the server has noticed the close.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !spools().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        spools(),
+        Vec::<std::path::PathBuf>::new(),
+        "spool files left"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
