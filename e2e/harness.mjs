@@ -167,10 +167,10 @@ export function serverAvailable() {
 
 /**
  * Starts `signaltrace serve` (on a random port unless `addr` names one, the
- * bundle from `dir`); resolves once it listens.
+ * bundle from `dir`, further flags `args`); resolves once it listens.
  */
-export async function startServer(extraEnv = {}, { dir = DIST, addr = '127.0.0.1:0' } = {}) {
-  const child = spawn(BIN, ['serve', '--addr', addr, '--static-dir', dir], {
+export async function startServer(extraEnv = {}, { dir = DIST, addr = '127.0.0.1:0', args = [] } = {}) {
+  const child = spawn(BIN, ['serve', '--addr', addr, '--static-dir', dir, ...args], {
     env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
