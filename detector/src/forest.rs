@@ -21,6 +21,8 @@ mod shap;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
+use rustc_hash::FxHashMap;
+
 use crate::config::ForestConfig;
 
 /// Euler–Mascheroni constant (numpy's `euler_gamma`).
@@ -31,6 +33,15 @@ const FEATURE_THRESHOLD: f64 = 1e-7;
 
 pub const DIMS: usize = 5;
 pub type Row = [f32; DIMS];
+
+/// A row's bits, to memoize per-row results: rows with the same bits score
+/// and attribute alike (bit for bit), so equal rows are computed once.
+pub(crate) type RowKey = [u32; DIMS];
+
+/// The [`RowKey`] of `row`.
+pub(crate) fn row_key(row: &Row) -> RowKey {
+    row.map(f32::to_bits)
+}
 
 /// Average path length of an unsuccessful BST search among `n` points:
 /// c(1) = 0, c(2) = 1, c(n) = 2(ln(n−1) + γ) − 2(n−1)/n.
@@ -316,7 +327,14 @@ pub(crate) fn score_population(rows: &[Row], fc: &ForestConfig) -> PopulationSco
         return PopulationScores::Identical;
     }
     let forest = IsolationForest::fit(rows, fc.trees, fc.sample_size, fc.seed);
-    let scores: Vec<f64> = rows.iter().map(|r| forest.score(r)).collect();
+    // A row's score depends on its bits alone: rows repeated across entities
+    // (a million one-event IPs have a few thousand distinct rows) are
+    // walked through the trees once.
+    let mut memo: FxHashMap<RowKey, f64> = FxHashMap::default();
+    let scores: Vec<f64> = rows
+        .iter()
+        .map(|r| *memo.entry(row_key(r)).or_insert_with(|| forest.score(r)))
+        .collect();
     let (within, contamination_threshold) = contamination_outliers(&scores, fc.contamination);
     let outliers = scores
         .iter()

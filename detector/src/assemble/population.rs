@@ -2,11 +2,13 @@
 //! forest over all of them, judge severity (allowlist included), and
 //! replace identifiers by pseudonyms.
 
+use rustc_hash::FxHashMap;
+
 use crate::allowlist::Allowlist;
 use crate::config::{EntityField, ForestConfig, PopulationMode, RuleThresholds};
 use crate::error::Error;
 use crate::features::{EntityAccumulator, Features, Times};
-use crate::forest::{self, PopulationScores, Row};
+use crate::forest::{self, PopulationScores, Row, RowKey};
 use crate::partial::Partial;
 use crate::privacy::{self, Pseudonymizer};
 use crate::report::{EntityReport, Statistics, StatisticsStatus};
@@ -130,13 +132,19 @@ pub(crate) fn run_forest(
             contamination_threshold,
             forest,
         } => {
+            // Attribution depends on the row's bits alone: flagged entities
+            // with equal rows share one TreeSHAP computation.
+            let mut memo: FxHashMap<RowKey, [f64; 5]> = FxHashMap::default();
             for (((s, row), score), outlier) in
                 population.iter_mut().zip(&rows).zip(scores).zip(outliers)
             {
                 s.score = Some(score);
                 s.outlier = outlier;
                 if outlier || !s.rules.is_empty() {
-                    s.attribution = Some(forest.attribution(row).score);
+                    let contributions = *memo
+                        .entry(forest::row_key(row))
+                        .or_insert_with(|| forest.attribution(row).score);
+                    s.attribution = Some(contributions);
                 }
             }
             statistics.status = StatisticsStatus::Ran;
