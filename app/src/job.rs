@@ -33,9 +33,9 @@ pub struct Plan {
     pub engine: Engine,
     /// Which raw rows the report keeps: all of them up to
     /// [`ALL_LOGS_MAX_BYTES`](crate::settings::ALL_LOGS_MAX_BYTES), only the
-    /// anomalous entities' above (on the server up to
+    /// anomalous entities' up to
     /// [`ANOMALOUS_LOGS_MAX_BYTES`](crate::settings::ANOMALOUS_LOGS_MAX_BYTES),
-    /// none above that). Every event is analyzed whatever this says.
+    /// none above. Every event is analyzed whatever this says.
     pub logs: LogsMode,
     /// The detector [`Config`](detector::Config) as JSON: what the worker
     /// and the server's `config` part both take.
@@ -122,7 +122,7 @@ fn checked_plan(
     server_mode: bool,
     signed_in: bool,
 ) -> Result<Plan, Event> {
-    let logs = logs_mode_for(size as u64, server_mode);
+    let logs = logs_mode_for(size as u64);
     // Checked by the detector here, so a bad setting (an unknown time zone)
     // never starts an analysis.
     let config_json = settings
@@ -216,21 +216,10 @@ mod tests {
             plan_for(ANOMALOUS_LOGS_MAX_BYTES as f64).logs,
             LogsMode::Anomalous
         );
-        // In the browser the worker reads the file again for the rows, so
-        // no size drops them; the server reads an upload once.
         assert_eq!(
             plan_for(ANOMALOUS_LOGS_MAX_BYTES as f64 + 1.0).logs,
-            LogsMode::Anomalous
+            LogsMode::None
         );
-        let on_server = plan(
-            "proxy.jsonl",
-            ANOMALOUS_LOGS_MAX_BYTES as f64 + 1.0,
-            &Settings::default(),
-            true,
-            true,
-        )
-        .unwrap();
-        assert_eq!(on_server.logs, LogsMode::None);
     }
 
     #[test]

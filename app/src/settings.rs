@@ -120,17 +120,16 @@ impl Default for Settings {
 /// The time-zone setting that means "the fixed UTC offset".
 pub const UTC: &str = "UTC";
 
-/// Above this size a server analysis keeps no raw rows at all: the server
-/// reads an upload once, so it holds every row until it knows which
-/// entities are anomalous (about 250 bytes an event). In the browser the
-/// worker reads the file again for the anomalous entities' rows instead
-/// (signaltrace/worker), so a file of any size keeps them.
+/// Above this size the report keeps no raw rows at all. The worker (and the
+/// server) read such a file twice, so the rows held are only the anomalous
+/// entities' — but when most entities are anomalous that is most of the
+/// file, and a report over 512 MB of JSON is more than a browser can hold
+/// as one string.
 pub const ANOMALOUS_LOGS_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// Which raw rows to keep for a file of `size` bytes, analyzed on the
-/// server (`on_server`) or in this browser.
-pub fn logs_mode_for(size: u64, on_server: bool) -> LogsMode {
-    if on_server && size > ANOMALOUS_LOGS_MAX_BYTES {
+/// Which raw rows to keep for a file of `size` bytes.
+pub fn logs_mode_for(size: u64) -> LogsMode {
+    if size > ANOMALOUS_LOGS_MAX_BYTES {
         LogsMode::None
     } else if size > ALL_LOGS_MAX_BYTES {
         LogsMode::Anomalous
@@ -346,26 +345,9 @@ mod tests {
 
     #[test]
     fn big_files_keep_only_anomalous_rows() {
-        for server in [false, true] {
-            assert_eq!(logs_mode_for(ALL_LOGS_MAX_BYTES, server), LogsMode::All);
-            assert_eq!(
-                logs_mode_for(ALL_LOGS_MAX_BYTES + 1, server),
-                LogsMode::Anomalous
-            );
-            assert_eq!(
-                logs_mode_for(ANOMALOUS_LOGS_MAX_BYTES, server),
-                LogsMode::Anomalous
-            );
-        }
-        assert_eq!(
-            logs_mode_for(ANOMALOUS_LOGS_MAX_BYTES + 1, true),
-            LogsMode::None
-        );
-        // The browser's worker reads the file again for the rows.
-        assert_eq!(
-            logs_mode_for(ANOMALOUS_LOGS_MAX_BYTES + 1, false),
-            LogsMode::Anomalous
-        );
-        assert_eq!(logs_mode_for(u64::MAX, false), LogsMode::Anomalous);
+        assert_eq!(logs_mode_for(ALL_LOGS_MAX_BYTES), LogsMode::All);
+        assert_eq!(logs_mode_for(ALL_LOGS_MAX_BYTES + 1), LogsMode::Anomalous);
+        assert_eq!(logs_mode_for(ANOMALOUS_LOGS_MAX_BYTES), LogsMode::Anomalous);
+        assert_eq!(logs_mode_for(ANOMALOUS_LOGS_MAX_BYTES + 1), LogsMode::None);
     }
 }

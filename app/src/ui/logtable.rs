@@ -120,7 +120,7 @@ pub fn log_table(p: &LogTableProps) -> Html {
                 { rows_switch(&p.view, rows.len(), facts.anomalous) }
             </div>
             if r.logs.is_none() {
-                <p class="empty" data-testid="no-rows">{ format!("No raw rows: on the server, files over {} MB are analyzed without keeping rows, so memory stays bounded. Every event was analyzed.", crate::settings::ANOMALOUS_LOGS_MAX_BYTES / (1024 * 1024)) }</p>
+                <p class="empty" data-testid="no-rows">{ format!("No raw rows: files over {} MB are analyzed without keeping rows, so memory stays bounded. Every event was analyzed.", crate::settings::ANOMALOUS_LOGS_MAX_BYTES / (1024 * 1024)) }</p>
             } else {
                 { filters(r, &p.view, &facts) }
                 // Scrolls on its own: focusable so keyboard users can scroll it.

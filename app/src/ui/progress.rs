@@ -60,7 +60,7 @@ pub fn progress_page(p: &ProgressProps) -> Html {
                 if pr.engine == Engine::Browser { <strong>{ format!("{pct:.0}%") }</strong>{" · "} }
                 { detail }
             </p>
-            <p class="hint">{"The page stays responsive: the detector runs in a background worker, reading the file in 4 MB slices. Files over 32 MB are read twice (the analysis, then the anomalous entities' raw rows), so memory stays small."}</p>
+            <p class="hint">{"The page stays responsive: the detector runs in a background worker, reading the file in 4 MB slices. Files from 32 MB to 1 GB are read twice (the analysis, then the anomalous entities' raw rows), so memory stays small."}</p>
             <button class="btn btn-secondary" data-testid="cancel" onclick={p.on_cancel.reform(|_| ())}>{"Cancel"}</button>
         </section>
     }
