@@ -13,9 +13,12 @@ import { CHROMIUM_ARGS, canonical, dataDir, installPackage, repoRoot, runCli, se
  * The budget for the package's .wasm, gzipped (Node zlib, level 9). It was
  * 300,000 B while the package had no compressed input, field mapping,
  * several inputs, Intl time zones, TreeSHAP attribution or evidence; with
- * them it measures 301,788 B (2026-11-30), so the budget is 310,000 B.
+ * them it measured 301,788 B (2026-11-30), budget 310,000 B. Bounded event
+ * times (`boundTimes`/`finishBounded`), `rowsFor` and the per-row score and
+ * attribution cache (issue 12) brought it to 311,514 B the same day, so the
+ * budget is 320,000 B.
  */
-const WASM_GZIP_BUDGET = 310_000;
+const WASM_GZIP_BUDGET = 320_000;
 
 let pkg;
 let installed;
