@@ -55,6 +55,7 @@ mod names;
 mod partial;
 mod privacy;
 pub mod report;
+mod rereading;
 mod scoring;
 pub mod table;
 mod text;
@@ -75,6 +76,7 @@ pub use ingest::decompress::Compression;
 pub use ingest::{Action, RejectKind};
 pub use names::{Named, UnknownName};
 pub use report::Report;
+pub use rereading::{Pass, Passes, Why};
 pub use scoring::{DetectionMethod, RiskLevel, Rule, Severity};
 
 /// Internals that the property tests and fuzz targets drive directly. Not a

@@ -10,8 +10,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use detector::export::{self, ExportFormat};
 use detector::{
-    Analyzer, Config, EntityField, Fields, Finished, FormatChoice, LogsMode, Named, PopulationMode,
-    Preset, Report,
+    Analyzer, Config, EntityField, Fields, FormatChoice, LogsMode, Named, Pass, Passes,
+    PopulationMode, Preset, Report, Why,
 };
 
 /// Read size: large enough to amortize syscalls, small enough that a few
@@ -520,51 +520,26 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     // Files can be read again, so their event times are kept bounded and an
     // entity whose events are far out of time order is read again whole
     // (docs/DESIGN.md "Memory"); standard input keeps every time.
-    let rereadable = sources.iter().all(|s| s.arg != "-");
-    // `--logs anomalous` on files: the analysis without rows first, then a
-    // second pass that keeps only the anomalous entities' rows, so memory
-    // is bounded by those rows instead of every row until the end. (A
-    // pseudonymized report names entities by pseudonym, which cannot be
-    // matched to the keys read, so it keeps every row until the end.)
-    let rows_later =
-        rereadable && config.logs == LogsMode::Anomalous && config.pseudonymize.is_none();
-    let mut first = config.clone();
-    if rows_later {
-        first.logs = LogsMode::None;
-    }
-    let mut exact = if rereadable { Some(Vec::new()) } else { None };
-    let report = loop {
-        match read_all(&a, &first, &sources, exact.clone(), None)? {
-            Finished::Report(report) => break report,
-            Finished::ReadAgain(lost) => {
-                eprintln!(
-                    "signaltrace: {} entities have events out of time order by more than a \
-                     minute; reading the input again to keep their times whole",
-                    lost.len()
-                );
-                // A second miss cannot happen (the same blocks merge the same
-                // way); were it to, the third pass keeps every time.
-                exact = match exact {
-                    Some(v) if v.is_empty() => Some(lost),
-                    _ => None,
-                };
+    // Files can be read again, so their memory is bounded by entities, not
+    // events: bounded event times, `--logs anomalous` rows in a pass of
+    // their own (detector::Passes, docs/DESIGN.md "Memory"). Standard input
+    // is read once, keeping every time and row.
+    let report = if sources.iter().all(|s| s.arg != "-") {
+        let mut passes = Passes::new(config);
+        let mut analyzer = read_all(&a, passes.analyzer()?, &sources)?;
+        loop {
+            match passes.finish(analyzer)? {
+                Pass::Done(report) => break *report,
+                Pass::ReadAgain(Why::OutOfOrder(n)) => eprintln!(
+                    "signaltrace: {n} entities have events out of time order by more than a \
+                     minute; reading the input again to keep their times whole"
+                ),
+                Pass::ReadAgain(Why::Rows) => {}
             }
-        }
-    };
-    let report = if rows_later {
-        let flagged = report.anomalies.iter().map(|x| x.entity.clone()).collect();
-        // The same input with the same exact times merges the same way, so
-        // it gives the same features and flags; only rows are added.
-        match read_all(&a, &config, &sources, exact, Some(flagged))? {
-            Finished::Report(report) => report,
-            Finished::ReadAgain(_) => {
-                return Err(Fail(
-                    "internal error: the input changed while it was read a second time".into(),
-                ))
-            }
+            analyzer = read_all(&a, passes.analyzer()?, &sources)?;
         }
     } else {
-        report
+        read_all(&a, Analyzer::new(config)?, &sources)?.finish()?
     };
     emit(&a, &report)
 }
@@ -604,29 +579,14 @@ fn write_report(report: &Report, a: &AnalyzeArgs, mut out: impl Write) -> io::Re
     out.flush()
 }
 
-/// One pass over every input. `exact`: `None` keeps every event time;
-/// `Some(entities)` keeps them bounded except for those entities.
-/// `rows_for`: keep raw rows only for these entities.
-fn read_all(
-    a: &AnalyzeArgs,
-    config: &Config,
-    sources: &[Source],
-    exact: Option<Vec<String>>,
-    rows_for: Option<Vec<String>>,
-) -> Result<Finished, Fail> {
-    let mut analyzer = Analyzer::new(config.clone())?;
-    if let Some(exact) = exact {
-        analyzer = analyzer.with_bounded_times(exact);
-    }
-    if let Some(entities) = rows_for {
-        analyzer = analyzer.with_rows_for(entities);
-    }
+/// One pass over every input into `analyzer`, ready to finish.
+fn read_all(a: &AnalyzeArgs, analyzer: Analyzer, sources: &[Source]) -> Result<Analyzer, Fail> {
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    analyzer = analyzer.with_threads(threads);
+    let mut analyzer = analyzer.with_threads(threads);
     let progress = Progress::new(sources);
     for (i, source) in sources.iter().enumerate() {
         if i == 0 {
@@ -653,7 +613,7 @@ fn read_all(
         }
     }
     progress.done();
-    Ok(analyzer.finish_bounded()?)
+    Ok(analyzer)
 }
 
 /// Reads up to `READ_CHUNK` bytes into `buf`'s spare capacity (no zeroing);

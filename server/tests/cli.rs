@@ -26,6 +26,19 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
 }
 
+/// Runs the command with `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn json(out: &Output) -> serde_json::Value {
     assert!(
         out.status.success(),
@@ -70,16 +83,8 @@ fn analyze_prints_the_detectors_report_for_every_sample() {
 
 #[test]
 fn stdin_is_read_with_a_dash() {
-    let mut child = bin()
-        .args(["analyze", "-", "--no-logs"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let bytes = std::fs::read(data("anomalous_scanning.jsonl")).unwrap();
-    child.stdin.take().unwrap().write_all(&bytes).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let r = json(&out);
+    let r = json(&run_with_stdin(&["analyze", "-", "--no-logs"], &bytes));
     assert_eq!(r["filename"], "-");
     assert_eq!(r["anomalies"][0]["entity"], "198.51.100.89");
     assert!(r.get("logs").is_none());
@@ -455,19 +460,10 @@ fn gzip_and_zstd_files_give_the_plain_files_report() {
             assert!(got == expected, "{}", packed.display());
         }
         // The same through standard input.
-        let mut child = bin()
-            .args(["analyze", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(&std::fs::read(&zst).unwrap())
-            .unwrap();
-        let mut got = json(&child.wait_with_output().unwrap());
+        let mut got = json(&run_with_stdin(
+            &["analyze", "-"],
+            &std::fs::read(&zst).unwrap(),
+        ));
         assert_eq!(got["inputs"][0]["compression"], "zstd");
         forget_inputs(&mut got);
         assert!(got == expected);
@@ -700,15 +696,8 @@ fn rotated_parts_in_any_order_give_the_whole_files_findings() {
         assert_eq!(lines, got["lines"]["total"].as_u64().unwrap());
     }
     // Standard input as one of the parts; the text view lists the inputs.
-    let mut child = bin()
-        .args(["analyze", &p(0), "-", &p(2), "--text"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let middle = std::fs::read(&parts[1]).unwrap();
-    child.stdin.take().unwrap().write_all(&middle).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(&["analyze", &p(0), "-", &p(2), "--text"], &middle);
     assert!(out.status.success());
     let view = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -789,19 +778,10 @@ fn logs_anomalous_reads_files_again_for_the_rows_with_the_same_report() {
             let mut from_file = json(&run(
                 &[&["analyze", file.to_str().unwrap()][..], &args].concat()
             ));
-            let mut child = bin()
-                .args([&["analyze", "-"][..], &args].concat())
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(&std::fs::read(file).unwrap())
-                .unwrap();
-            let mut from_stdin = json(&child.wait_with_output().unwrap());
+            let mut from_stdin = json(&run_with_stdin(
+                &[&["analyze", "-"][..], &args].concat(),
+                &std::fs::read(file).unwrap(),
+            ));
             forget_inputs(&mut from_file);
             forget_inputs(&mut from_stdin);
             for errors in [&mut from_file, &mut from_stdin] {

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{header, HeaderMap, StatusCode};
-use detector::{Analyzer, Config, LogsMode};
+use detector::{Analyzer, Config, LogsMode, Pass, Passes};
 use tokio::sync::mpsc;
 
 use super::error::{is_body_timeout, ApiError};
@@ -213,22 +213,30 @@ impl Session {
             // rows and a pass for the flagged entities' rows (memory bounded by
             // entities and those rows, not by the upload). Without a spool
             // (no writable temporary directory) one pass keeps every time and row.
-            let mut spool = Spool::create().ok();
-            let plan = Passes::new(&config, spool.is_some());
-            let mut analyzer = plan.first(&config, name.clone())?;
+            let mut reread = Spool::create()
+                .ok()
+                .map(|spool| (spool, Passes::new(config.clone())));
+            let named = |analyzer: Analyzer| match &name {
+                Some(name) => analyzer.with_filename(name.clone()),
+                None => analyzer,
+            };
+            let mut analyzer = named(match &reread {
+                Some((_, passes)) => passes.analyzer()?,
+                None => Analyzer::new(config)?,
+            });
             while let Some(message) = rx.blocking_recv() {
                 match message {
                     Message::Block(block) => {
-                        if let Some(s) = &mut spool {
-                            s.write(&block).map_err(|e| {
+                        if let Some((spool, _)) = &mut reread {
+                            spool.write(&block).map_err(|e| {
                                 ApiError::Internal(format!("spooling the upload: {e}"))
                             })?;
                         }
                         analyzer.push_owned(block)?
                     }
                     Message::NextInput(next) => {
-                        if let Some(s) = &mut spool {
-                            s.next_input(next.clone());
+                        if let Some((spool, _)) = &mut reread {
+                            spool.next_input(next.clone());
                         }
                         analyzer.next_input(next.as_deref())?
                     }
@@ -237,9 +245,22 @@ impl Session {
             if !worker_complete.load(Ordering::Acquire) {
                 return Err(ApiError::Internal("upload abandoned".into()));
             }
-            let report = match spool {
-                Some(spool) => plan.finish(analyzer, &config, name, spool)?,
-                // Without a spool the first pass kept everything.
+            let report = match &mut reread {
+                Some((spool, passes)) => {
+                    spool
+                        .flush()
+                        .map_err(|e| ApiError::Internal(format!("spooling the upload: {e}")))?;
+                    loop {
+                        match passes.finish(analyzer)? {
+                            Pass::Done(report) => break *report,
+                            Pass::ReadAgain(_) => {
+                                analyzer = named(passes.analyzer()?);
+                                spool.replay(&mut analyzer)?;
+                            }
+                        }
+                    }
+                }
+                // Without a spool the one pass kept every time and row.
                 None => analyzer.finish()?,
             };
             // The CLI's bytes exactly (compact JSON and a newline).
@@ -392,112 +413,5 @@ impl Spool {
 impl Drop for Spool {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// The passes over an upload that can be read again (see [`Session::start`]).
-struct Passes {
-    /// `logs = anomalous`: rows in a second pass, for the flagged entities.
-    rows_later: bool,
-    rereadable: bool,
-}
-
-impl Passes {
-    fn new(config: &Config, rereadable: bool) -> Self {
-        Passes {
-            // Pseudonymized reports name entities by keyed hash, which cannot
-            // be matched to the keys read: such uploads keep every row.
-            rows_later: rereadable
-                && config.logs == LogsMode::Anomalous
-                && config.pseudonymize.is_none(),
-            rereadable,
-        }
-    }
-
-    fn analyzer(
-        &self,
-        config: &Config,
-        name: Option<String>,
-        logs: LogsMode,
-        exact: Option<Vec<String>>,
-    ) -> Result<Analyzer, ApiError> {
-        let mut config = config.clone();
-        config.logs = logs;
-        let mut analyzer = Analyzer::new(config)?;
-        if let Some(name) = name {
-            analyzer = analyzer.with_filename(name);
-        }
-        if let Some(exact) = exact {
-            analyzer = analyzer.with_bounded_times(exact);
-        }
-        Ok(analyzer)
-    }
-
-    /// The analyzer of the pass that reads the upload as it arrives.
-    fn first(&self, config: &Config, name: Option<String>) -> Result<Analyzer, ApiError> {
-        let logs = if self.rows_later {
-            LogsMode::None
-        } else {
-            config.logs
-        };
-        let exact = self.rereadable.then(Vec::new);
-        self.analyzer(config, name, logs, exact)
-    }
-
-    /// Ends the first pass and reads the spool again as needed: the
-    /// entities whose events were far out of time order with their times
-    /// whole, then (`rows_later`) the flagged entities' rows.
-    fn finish(
-        &self,
-        first: Analyzer,
-        config: &Config,
-        name: Option<String>,
-        mut spool: Spool,
-    ) -> Result<detector::Report, ApiError> {
-        spool
-            .flush()
-            .map_err(|e| ApiError::Internal(format!("spooling the upload: {e}")))?;
-        let first_logs = if self.rows_later {
-            LogsMode::None
-        } else {
-            config.logs
-        };
-        let mut exact = Some(Vec::new());
-        let mut finished = first.finish_bounded()?;
-        let report = loop {
-            match finished {
-                detector::Finished::Report(report) => break report,
-                detector::Finished::ReadAgain(lost) => {
-                    // A second miss cannot happen (the same blocks merge the
-                    // same way); were it to, the third pass keeps every time.
-                    exact = match exact {
-                        Some(v) if v.is_empty() => Some(lost),
-                        _ => None,
-                    };
-                    let mut again =
-                        self.analyzer(config, name.clone(), first_logs, exact.clone())?;
-                    spool.replay(&mut again)?;
-                    finished = again.finish_bounded()?;
-                }
-            }
-        };
-        if !self.rows_later {
-            return Ok(*report);
-        }
-        let flagged = report
-            .anomalies
-            .iter()
-            .map(|a| a.entity.clone())
-            .collect::<Vec<_>>();
-        let mut rows = self
-            .analyzer(config, name, config.logs, exact)?
-            .with_rows_for(flagged);
-        spool.replay(&mut rows)?;
-        match rows.finish_bounded()? {
-            detector::Finished::Report(report) => Ok(*report),
-            detector::Finished::ReadAgain(_) => Err(ApiError::Internal(
-                "the upload read differently the second time".into(),
-            )),
-        }
     }
 }
