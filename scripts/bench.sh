@@ -46,6 +46,15 @@ measure() {
   done
 }
 
+# row LABEL SECONDS MEMORY_TEXT: one table row for the file being measured;
+# the first row of a file (wc -l) is the floor the last column divides by.
+row() {
+  [ -n "$floor" ] || floor=$2
+  awk -v e="$events" -v b="$bytes" -v t="$2" -v f="$floor" -v l="$1" -v m="$3" 'BEGIN{
+    printf "| %d | %.0f MB | %s | %.2f | %.0f | %.2f | %s | %.1f |\n", e, b/1e6, l, t, b/t/1e6, e/t/1e6, m, t/f }'
+}
+mib() { awk -v k="$1" 'BEGIN{printf "%.0f MiB RSS", k/1024}'; }
+
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), best of $runs runs"
 echo
 echo "| events | file | how | wall s | MB/s | M events/s | peak memory | × wc -l |"
@@ -57,12 +66,6 @@ for events in "${sizes[@]}"; do
   bytes=$(stat -c %s "$file")
   cat "$file" >/dev/null # warm the page cache
   floor=""
-  row() { # LABEL SECONDS MEMORY_TEXT
-    [ -n "$floor" ] || floor=$2
-    awk -v e="$events" -v b="$bytes" -v t="$2" -v f="$floor" -v l="$1" -v m="$3" 'BEGIN{
-      printf "| %d | %.0f MB | %s | %.2f | %.0f | %.2f | %s | %.1f |\n", e, b/1e6, l, t, b/t/1e6, e/t/1e6, m, t/f }'
-  }
-  mib() { awk -v k="$1" 'BEGIN{printf "%.0f MiB RSS", k/1024}'; }
 
   measure wc -l "$file"
   row "wc -l" "$wall" "$(mib "$rss")"

@@ -382,10 +382,9 @@ impl Spool {
 
     /// Feeds the spooled upload to `analyzer` again, input by input.
     fn replay(&self, analyzer: &mut Analyzer) -> Result<(), ApiError> {
-        use std::io::{Read, Seek, SeekFrom};
+        use std::io::Read;
         let io = |e: std::io::Error| ApiError::Internal(format!("reading the upload again: {e}"));
         let mut file = std::fs::File::open(&self.path).map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
         let mut at = 0u64;
         let mut next = self.inputs.iter().peekable();
         loop {
