@@ -33,6 +33,7 @@ use crate::ingest::sniff::sniff;
 use crate::ingest::Schema;
 use crate::partial::{Context, Partial, TimesMode};
 use crate::report::{Input, Report};
+use crate::wire::{wire_struct, Reader, Wire};
 
 /// What [`Analyzer::finish_bounded`] found.
 #[derive(Debug)]
@@ -195,6 +196,11 @@ pub struct Analyzer {
     record: RecordState,
     /// Number of the line that starts at the next unread byte.
     next_line: u64,
+    /// The number the first line of the current input gets: 1, or
+    /// [`SLICE_BASE`] for a slice of a file ([`Analyzer::slice_of`]).
+    line_base: u64,
+    /// The line that decided the format (of the input that decided it).
+    decided_line: u64,
     bytes_seen: u64,
     ctx: Option<Arc<Context>>,
     fatal: Option<Error>,
@@ -210,6 +216,53 @@ pub struct Analyzer {
     times: TimesMode,
     /// See [`Analyzer::with_rows_for`].
     rows_for: Option<Arc<rustc_hash::FxHashSet<Box<str>>>>,
+}
+
+/// A slice's lines ([`Analyzer::slice_of`]) are numbered from here until
+/// [`Analyzer::merge_slice`] renumbers them as lines of the file: far above
+/// any real line number, so that no line of a slice is taken for the file's
+/// first (the one line that may start with a byte-order mark).
+const SLICE_BASE: u64 = 1 << 48;
+
+/// What a slice of a file adds up to, as it crosses to the analyzer of the
+/// bytes before it ([`Analyzer::finish_slice`], [`Analyzer::merge_slice`]).
+struct Slice {
+    /// Which detector made it: a slice is merged only by the same one.
+    made_by: String,
+    lines: u64,
+    bytes: u64,
+    partial: Partial,
+}
+
+wire_struct!(Slice {
+    made_by,
+    lines,
+    bytes,
+    partial
+});
+
+fn slice_maker() -> String {
+    concat!("signaltrace ", env!("CARGO_PKG_VERSION")).to_string()
+}
+
+/// Whether a file that starts with `head` can be analyzed in slices
+/// ([`Analyzer::slice_of`]): `Some(n)` when it can be split at any line
+/// start at or after byte `n`, the end of the line that decides its format
+/// (the slices are then analyzed separately and merged in file order, and
+/// give the report of the whole file); `None` when one analyzer must read
+/// it whole: a compressed file, a CSV file (a quoted field may span lines),
+/// or a `head` without the deciding line (or one that fails to decide).
+pub fn split_head(config: Config, head: &[u8]) -> Option<usize> {
+    let lines_end = memchr::memrchr(b'\n', head)? + 1;
+    let mut analyzer = Analyzer::new(config).ok()?;
+    analyzer.push(&head[..lines_end]).ok()?;
+    if !analyzer.splittable() {
+        return None;
+    }
+    let line = usize::try_from(analyzer.decided_line).ok()?;
+    memchr::memchr_iter(b'\n', head)
+        .nth(line.checked_sub(1)?)
+        .map(|i| i + 1)
 }
 
 /// Decompressed bytes are framed in blocks of this size (the size the CLI
@@ -235,6 +288,8 @@ impl Analyzer {
             csv_records: false,
             record: RecordState::default(),
             next_line: 1,
+            line_base: 1,
+            decided_line: 0,
             bytes_seen: 0,
             ctx: None,
             fatal: None,
@@ -338,10 +393,11 @@ impl Analyzer {
             }
             self.end_carried_line();
         }
-        let lines = self.next_line - 1;
+        let lines = self.next_line - self.line_base;
         self.current().lines = lines;
         self.lines_before += lines;
         self.next_line = 1;
+        self.line_base = 1;
     }
 
     /// Parse on `threads` worker threads (native only; ignored on wasm).
@@ -358,7 +414,7 @@ impl Analyzer {
 
     /// Complete lines framed so far, over all inputs.
     pub fn lines_seen(&self) -> u64 {
-        self.lines_before + self.next_line - 1
+        self.lines_before + self.next_line - self.line_base
     }
 
     /// Pushes a chunk. Chunks may split lines (and UTF-8 characters)
@@ -563,7 +619,10 @@ impl Analyzer {
                 self.main.header += u64::from(sniffed.header);
                 let format = sniffed.schema.format();
                 match self.decided {
-                    None => self.decided = Some((format, sniffed.entity, input)),
+                    None => {
+                        self.decided = Some((format, sniffed.entity, input));
+                        self.decided_line = line_no;
+                    }
                     Some((first_format, _, first)) if first_format != format => {
                         self.fatal = Some(Error::MixedFormats {
                             first: self.label(first).unwrap_or_default(),
@@ -625,6 +684,127 @@ impl Analyzer {
         }
         let _ = owned;
         self.next_line += self.main.ingest_block(&ctx, self.next_line, block);
+    }
+
+    /// Plain JSONL, its format decided, the bytes read so far ending at a
+    /// line start: a point where the file may be split.
+    fn splittable(&self) -> bool {
+        let plain = self.decoder.as_ref().and_then(Decoder::compression) == Some(Compression::None);
+        let lines = matches!(
+            self.ctx.as_deref().map(|c| &c.schema),
+            Some(Schema::Jsonl(_))
+        );
+        #[cfg(not(target_arch = "wasm32"))]
+        let lines = lines && self.pool.is_none();
+        plain
+            && lines
+            && self.fatal.is_none()
+            && self.inputs.len() == 1
+            && self.carry.is_empty()
+            && !self.discarding
+            && self.inflated.is_empty()
+    }
+
+    /// Makes this analyzer read a slice of a file that [`split_head`]
+    /// allows to be split: `head` is the file's beginning through the line
+    /// that decides its format (the first `n` bytes `split_head` gave), and
+    /// the bytes pushed next are the slice, from a line start at or after
+    /// byte `n` to a line start (or the file's end).
+    /// [`Analyzer::finish_slice`] then gives what the slice adds to the
+    /// analysis of the bytes before it ([`Analyzer::merge_slice`]). Call
+    /// after [`Analyzer::with_bounded_times`] and [`Analyzer::with_rows_for`]
+    /// (the merging analyzer needs the same), before pushing anything.
+    pub fn slice_of(mut self, head: &[u8]) -> Result<Self, Error> {
+        if self.bytes_seen > 0 {
+            return Err(Error::Slice(
+                "the head must be the first bytes given".into(),
+            ));
+        }
+        self.push(head)?;
+        if !self.splittable() {
+            return Err(Error::Slice(
+                "only a plain (uncompressed) JSONL file splits, after the line that decides its format"
+                    .into(),
+            ));
+        }
+        // The head was read for its format only: its lines belong to the
+        // analysis of the file's first slice.
+        self.main = Partial {
+            window_after: self.main.window_after,
+            ..Partial::default()
+        };
+        self.bytes_seen = 0;
+        self.current().bytes = 0;
+        self.next_line = SLICE_BASE;
+        self.line_base = SLICE_BASE;
+        Ok(self)
+    }
+
+    /// Ends a slice ([`Analyzer::slice_of`]): what its lines add up to, as
+    /// bytes for [`Analyzer::merge_slice`] (bounded by its entities and
+    /// kept rows, not by its lines).
+    pub fn finish_slice(mut self) -> Result<Vec<u8>, Error> {
+        if self.line_base != SLICE_BASE {
+            return Err(Error::Slice(
+                "this analyzer was not made with slice_of".into(),
+            ));
+        }
+        let bytes = self.current().bytes;
+        self.end_input();
+        if let Some(e) = self.fatal.take() {
+            return Err(e);
+        }
+        #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
+        let mut partial = std::mem::take(&mut self.main);
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(pool) = self.pool.take() {
+            pool.finish(&mut partial, self.config.input.max_reported_errors);
+        }
+        let slice = Slice {
+            made_by: slice_maker(),
+            lines: self.inputs[0].lines,
+            bytes,
+            partial,
+        };
+        let mut out = Vec::new();
+        slice.encode(&mut out);
+        Ok(out)
+    }
+
+    /// Adds a slice that another analyzer read ([`Analyzer::finish_slice`]):
+    /// the lines that follow everything this analyzer has read. Read the
+    /// file's first slice into this analyzer, then merge the others in file
+    /// order.
+    pub fn merge_slice(&mut self, slice: &[u8]) -> Result<(), Error> {
+        self.status()?;
+        if self.line_base != 1 || !self.splittable() {
+            return Err(Error::Slice(
+                "a slice is merged into the analyzer of the plain JSONL bytes before it, which end at a line start"
+                    .into(),
+            ));
+        }
+        let mut reader = Reader::new(slice);
+        let slice = Slice::decode(&mut reader)
+            .and_then(|s| match reader.is_empty() {
+                true => Ok(s),
+                false => Err("bytes after its end".into()),
+            })
+            .map_err(|e| Error::Slice(format!("not a slice's analysis: {e}")))?;
+        if slice.made_by != slice_maker() {
+            return Err(Error::Slice(format!(
+                "the slice was analyzed by {}, this is {}",
+                slice.made_by,
+                slice_maker()
+            )));
+        }
+        let mut partial = slice.partial;
+        partial.renumber(self.next_line.wrapping_sub(SLICE_BASE));
+        self.main
+            .merge(partial, self.config.input.max_reported_errors);
+        self.next_line += slice.lines;
+        self.bytes_seen += slice.bytes;
+        self.current().bytes += slice.bytes;
+        Ok(())
     }
 
     /// Ends the last input and builds the report. In bounded mode, fails

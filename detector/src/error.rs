@@ -48,6 +48,10 @@ pub enum Error {
     /// entities too far out of order to keep their peak exact:
     /// `Analyzer::finish_bounded` names them for a second pass.
     OutOfOrder { entities: u64 },
+    /// A file split across analyzers (`Analyzer::slice_of`,
+    /// `Analyzer::merge_slice`) used in a way that cannot give the whole
+    /// file's analysis.
+    Slice(String),
 }
 
 impl Error {
@@ -110,6 +114,7 @@ impl fmt::Display for Error {
                 first_format.to_ascii_uppercase()
             ),
             Error::InFile { file, error } => write!(f, "{file}: {error}"),
+            Error::Slice(why) => write!(f, "cannot analyze the file in slices: {why}"),
             Error::OutOfOrder { entities } => write!(
                 f,
                 "the events of {entities} entities are out of time order by more than a minute: \

@@ -66,6 +66,36 @@ impl Features {
 /// How many of an entity's largest events are kept (evidence of transfer).
 pub const LARGEST_EVENTS: usize = 5;
 
+crate::wire::wire_struct!(HostTally {
+    requests,
+    denied,
+    bytes
+});
+crate::wire::wire_struct!(LargeEvent {
+    bytes,
+    time,
+    input,
+    line,
+    host
+});
+crate::wire::wire_struct!(EntityAccumulator {
+    events,
+    denied,
+    bytes,
+    off_hours,
+    hosts,
+    hours,
+    largest,
+    large_floor,
+    times,
+    exact,
+    first_seen,
+    last_seen,
+    order_first,
+    order_last,
+    out_of_order,
+});
+
 /// One entity's events towards one destination host.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HostTally {

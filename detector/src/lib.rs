@@ -63,8 +63,9 @@ pub mod time;
 pub mod vocab;
 #[cfg(feature = "wasm")]
 pub mod wasm;
+mod wire;
 
-pub use analyzer::{Analyzer, Finished};
+pub use analyzer::{split_head, Analyzer, Finished};
 #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
 pub use clock::host_zone_names;
 pub use config::{

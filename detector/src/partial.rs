@@ -19,6 +19,7 @@ use crate::ingest::event::{Action, RejectKind, Rejection};
 use crate::ingest::line::{self, Line};
 use crate::ingest::Schema;
 use crate::time::{Nanos, NANOS_PER_MINUTE};
+use crate::wire::wire_struct;
 
 /// What every worker needs to read lines: fixed once the format is known.
 #[derive(Debug)]
@@ -80,6 +81,8 @@ pub(crate) struct Tally {
     pub rejected: u64,
 }
 
+/// A slice of a file analyzed elsewhere (a browser worker) crosses to the
+/// merging analyzer as one ([`crate::wire`]).
 #[derive(Debug, Default)]
 pub(crate) struct Partial {
     /// The input the lines being read now belong to.
@@ -109,6 +112,46 @@ pub(crate) struct Partial {
     /// Bounded mode's window size, for merges (see [`TimesMode`]).
     pub window_after: Option<usize>,
 }
+
+wire_struct!(LineError {
+    input,
+    line,
+    kind,
+    reason
+});
+wire_struct!(StoredRow {
+    input,
+    line,
+    time,
+    entity,
+    clientip,
+    user,
+    destination,
+    source_host,
+    action,
+    responsecode,
+    bytes,
+    off_hours,
+});
+wire_struct!(Tally { accepted, rejected });
+wire_struct!(Partial {
+    input,
+    tallies,
+    entities,
+    accepted,
+    rejected,
+    blank,
+    header,
+    continuation,
+    reject_counts,
+    errors,
+    span,
+    per_minute,
+    per_hour,
+    rows,
+    fields_seen,
+    window_after,
+});
 
 impl Partial {
     /// The current input's tally.
@@ -302,11 +345,25 @@ impl Partial {
         }
     }
 
+    /// Adds `delta` (mod 2^64) to every line number: a slice's lines,
+    /// numbered from a base of its own, renumbered as lines of the file.
+    pub fn renumber(&mut self, delta: u64) {
+        for e in &mut self.errors {
+            e.line = e.line.wrapping_add(delta);
+        }
+        for r in &mut self.rows {
+            r.line = r.line.wrapping_add(delta);
+        }
+        for acc in self.entities.values_mut() {
+            for l in &mut acc.largest {
+                l.line = l.line.wrapping_add(delta);
+            }
+        }
+    }
+
     /// Folds `other` in: the lines that followed `self`'s in the input.
     /// Associative; commutative up to the final sort except for the
     /// entities' `out_of_order` counts, which need input order.
-    /// (Worker threads merge; wasm has none.)
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub fn merge(&mut self, other: Partial, max_reported: usize) {
         let window_after = self.window_after.or(other.window_after);
         self.window_after = window_after;

@@ -337,6 +337,46 @@ impl StreamingAnalyzer {
         Ok(())
     }
 
+    /// Makes this analyzer read a later slice of a file split across
+    /// analyzers (workers): `head` is the file's first `splitHead(head)`
+    /// bytes (through the line that decides its format), the chunks pushed
+    /// next are the slice, from a line start to a line start or the file's
+    /// end. `finishSlice` then gives what the slice adds, for `mergeSlice`
+    /// on the analyzer of the bytes before it. Call after `boundTimes` and
+    /// `rowsFor` (the merging analyzer needs the same), before any `push`.
+    #[wasm_bindgen(js_name = sliceOf)]
+    pub fn slice_of(&mut self, head: &[u8]) -> Result<(), JsValue> {
+        let inner = self.inner.take().ok_or_else(finished)?;
+        if inner.bytes_seen() > 0 {
+            self.inner = Some(inner);
+            return Err(js_error("sliceOf must be called before the first push"));
+        }
+        // A failed call leaves nothing to analyze with: the analyzer ends.
+        self.inner = Some(inner.slice_of(head)?);
+        Ok(())
+    }
+
+    /// Ends a slice (`sliceOf`): what its lines add up to, as bytes for
+    /// `mergeSlice` (sized by its entities and kept rows, not its lines).
+    #[wasm_bindgen(js_name = finishSlice)]
+    pub fn finish_slice(&mut self) -> Result<Vec<u8>, JsValue> {
+        let inner = self.inner.take().ok_or_else(finished)?;
+        self.scratch = Vec::new();
+        Ok(inner.finish_slice()?)
+    }
+
+    /// Adds a later slice's `finishSlice` bytes: the lines that follow
+    /// everything this analyzer has read (the file's first slice, then the
+    /// slices merged before, in file order).
+    #[wasm_bindgen(js_name = mergeSlice)]
+    pub fn merge_slice(&mut self, slice: &[u8]) -> Result<(), JsValue> {
+        let inner = self.inner.as_mut().ok_or_else(finished)?;
+        inner.merge_slice(slice)?;
+        self.bytes_seen = inner.bytes_seen();
+        self.lines_seen = inner.lines_seen();
+        Ok(())
+    }
+
     /// Like `finish`, after `boundTimes`: `{report}`, or `{readAgain}` with
     /// the entities whose events were too far out of time order to keep
     /// their peak exact (analyze the input again, `boundTimes(readAgain)`).
@@ -371,6 +411,20 @@ impl StreamingAnalyzer {
 
 fn finished() -> JsValue {
     js_error("this Analyzer has already finished")
+}
+
+/// Whether a file that starts with `head` can be analyzed in slices
+/// (`Analyzer.sliceOf`): the number of bytes through the line that decides
+/// its format (it can be split at any line start from there), or
+/// `undefined` when one analyzer must read it whole (compressed, CSV, or no
+/// complete deciding line in `head`). Throws on bad options.
+#[wasm_bindgen(js_name = splitHead)]
+pub fn split_head(
+    head: &[u8],
+    #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+) -> Result<Option<u32>, JsValue> {
+    let config = Options::from_js(&options.unwrap_or(JsValue::UNDEFINED))?.config;
+    Ok(crate::split_head(config, head).and_then(|n| u32::try_from(n).ok()))
 }
 
 /// Every option with its default value.

@@ -23,6 +23,29 @@ impl Default for Hosts {
     }
 }
 
+impl crate::wire::Wire for Hosts {
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            Hosts::Few(v) => {
+                out.push(0);
+                v.encode(out);
+            }
+            Hosts::Many(m) => {
+                out.push(1);
+                m.encode(out);
+            }
+        }
+    }
+
+    fn decode(r: &mut crate::wire::Reader<'_>) -> Result<Self, String> {
+        Ok(match u8::decode(r)? {
+            0 => Hosts::Few(Vec::decode(r)?),
+            1 => Hosts::Many(FxHashMap::decode(r)?),
+            _ => return Err("unknown hosts".into()),
+        })
+    }
+}
+
 impl Hosts {
     pub fn len(&self) -> usize {
         match self {

@@ -67,6 +67,41 @@ pub struct Window {
     peak_start: Nanos,
 }
 
+crate::wire::wire_struct!(Window {
+    n,
+    lo,
+    hi,
+    head,
+    tail,
+    peak,
+    peak_start
+});
+
+impl crate::wire::Wire for Times {
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            Times::All(v) => {
+                out.push(0);
+                v.encode(out);
+            }
+            Times::Window(w) => {
+                out.push(1);
+                w.encode(out);
+            }
+            Times::Lost => out.push(2),
+        }
+    }
+
+    fn decode(r: &mut crate::wire::Reader<'_>) -> Result<Self, String> {
+        Ok(match u8::decode(r)? {
+            0 => Times::All(Vec::decode(r)?),
+            1 => Times::Window(Box::decode(r)?),
+            2 => Times::Lost,
+            _ => return Err("unknown event times".into()),
+        })
+    }
+}
+
 /// Largest number of `sorted` times inside [t, t + width) for t in
 /// `sorted`, with the earliest t that reaches it. Linear (two pointers).
 pub(crate) fn peak_in_window<'a, I>(sorted: I, width: Nanos) -> (u64, Nanos)

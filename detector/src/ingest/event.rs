@@ -84,6 +84,24 @@ pub enum Action {
 
 named!(Action, "action", { Allow => "ALLOW", Deny => "DENY" });
 
+impl crate::wire::Wire for RejectKind {
+    fn encode(&self, out: &mut Vec<u8>) {
+        crate::wire::put_named(*self, out);
+    }
+    fn decode(r: &mut crate::wire::Reader<'_>) -> Result<Self, String> {
+        crate::wire::get_named(r)
+    }
+}
+
+impl crate::wire::Wire for Action {
+    fn encode(&self, out: &mut Vec<u8>) {
+        crate::wire::put_named(*self, out);
+    }
+    fn decode(r: &mut crate::wire::Reader<'_>) -> Result<Self, String> {
+        crate::wire::get_named(r)
+    }
+}
+
 /// One accepted log event, borrowing from its line where it can.
 #[derive(Debug, Clone)]
 pub(crate) struct Event<'a> {
