@@ -11,12 +11,14 @@
 #   CLI, 1 thread / N threads   signaltrace analyze --no-logs --threads T
 #   Node (npm package)          npm/bench/stream-node.mjs: an Analyzer fed
 #                               4 MiB slices read from disk
-#   Chromium, 1 worker          npm/bench/worker-chromium.mjs: signaltrace/worker's
+#   Chromium, 1 / N workers     npm/bench/worker-chromium.mjs: signaltrace/worker's
 #                               analyzeFile (the browser app's analysis worker)
-#                               on a disk-backed File in headless Chromium
+#                               on a disk-backed File in headless Chromium, the
+#                               file read by one worker, then split across one
+#                               per core (as the app does)
 # Wall time and peak RSS are the whole process's (/usr/bin/time), except
 # Chromium's: there the time is analyzeFile's in the page (no browser start)
-# and the memory the worker's WebAssembly memory (its peak).
+# and the memory the workers' WebAssembly memory (its peak, summed).
 # The machine's load average is printed first: on a shared machine, read the
 # times as upper bounds.
 set -euo pipefail
@@ -75,14 +77,17 @@ for events in "${sizes[@]}"; do
   done
   measure node npm/bench/stream-node.mjs "$file"
   row "Node $(node --version) (npm package)" "$wall" "$(mib "$rss")"
-  best=""; mem=0
-  for _ in $(seq "$runs"); do
-    out=$(node npm/bench/worker-chromium.mjs "$file")
-    t=$(node -p "JSON.parse(process.argv[1]).seconds" "$out")
-    m=$(node -p "JSON.parse(process.argv[1]).wasm_memory" "$out")
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-    if [ "$m" -gt "$mem" ]; then mem=$m; fi
+  for w in 1 "$threads"; do
+    best=""; mem=0
+    for _ in $(seq "$runs"); do
+      out=$(node npm/bench/worker-chromium.mjs "$file" "$w")
+      t=$(node -p "JSON.parse(process.argv[1]).seconds" "$out")
+      m=$(node -p "JSON.parse(process.argv[1]).wasm_memory" "$out")
+      started=$(node -p "JSON.parse(process.argv[1]).workers" "$out")
+      if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+      if [ "$m" -gt "$mem" ]; then mem=$m; fi
+    done
+    row "Chromium $(/usr/bin/chromium --version | awk '{print $2}'), $started worker$([ "$started" = 1 ] || echo s)" "$best" \
+      "$(awk -v m="$mem" 'BEGIN{printf "%.0f MiB wasm", m/1048576}')"
   done
-  row "Chromium $(/usr/bin/chromium --version | awk '{print $2}'), 1 worker" "$best" \
-    "$(awk -v m="$mem" 'BEGIN{printf "%.0f MiB wasm", m/1048576}')"
 done

@@ -2,11 +2,13 @@
 // analysis worker — in headless Chromium, for scripts/bench.sh. The file is
 // handed to the page through an <input type="file"> (a disk-backed File, as
 // an analyst's drop is: nothing is copied into the page), the worker reads it
-// in 4 MiB slices with `logs: 'none'`. Prints one JSON line: {"seconds",
-// "events", "wasm_memory"} (the worker's WebAssembly memory at the end: its
-// peak, since it never shrinks).
+// in 4 MiB chunks with `logs: 'none'`; with WORKERS > 1, split across that
+// many workers (`workers`, as the app does with one per core). Prints one
+// JSON line: {"seconds", "events", "wasm_memory", "workers"} (the workers'
+// WebAssembly memory at the end, summed: its peak, since it never shrinks;
+// the workers started).
 //
-//   node npm/bench/worker-chromium.mjs FILE
+//   node npm/bench/worker-chromium.mjs FILE [WORKERS]
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
@@ -15,8 +17,9 @@ import { CHROMIUM_ARGS, serveStatic } from '../test/helpers.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const file = process.argv[2];
-if (!file) {
-  console.error('usage: node npm/bench/worker-chromium.mjs FILE');
+const workers = Number(process.argv[3] ?? 1);
+if (!file || !(workers >= 1)) {
+  console.error('usage: node npm/bench/worker-chromium.mjs FILE [WORKERS]');
   process.exit(2);
 }
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -27,14 +30,19 @@ try {
   await page.goto(`${server.url}/pkg/README.md`);
   await page.setContent('<input type="file" id="input">');
   await page.setInputFiles('#input', file);
-  const out = await page.evaluate(async (origin) => {
+  let started = 0;
+  page.on('worker', () => {
+    started += 1;
+  });
+  const out = await page.evaluate(async ([origin, workers]) => {
     const { analyzeFile } = await import(`${origin}/pkg/worker.js`);
     const [input] = document.getElementById('input').files;
     let memory = 0;
     const start = performance.now();
-    const report = await analyzeFile(input, { logs: 'none' }, { onProgress: (p) => (memory = p.memory) });
+    const report = await analyzeFile(input, { logs: 'none' }, { workers, onProgress: (p) => (memory = p.memory) });
     return { seconds: (performance.now() - start) / 1000, events: report.total_logs, wasm_memory: memory };
-  }, server.url);
+  }, [server.url, workers]);
+  out.workers = started;
   console.log(JSON.stringify(out));
 } finally {
   await browser.close();

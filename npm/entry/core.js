@@ -141,6 +141,18 @@ export class Analyzer {
     return this.#end((inner) => inner.finishBounded());
   }
 
+  sliceOf(head) {
+    this.#open().sliceOf(head);
+  }
+
+  finishSlice() {
+    return this.#end((inner) => inner.finishSlice());
+  }
+
+  mergeSlice(slice) {
+    this.#open().mergeSlice(slice);
+  }
+
   finish() {
     return this.#end((inner) => inner.finish());
   }
@@ -175,6 +187,15 @@ if (typeof Symbol.dispose === 'symbol') {
     writable: true,
     configurable: true,
   });
+}
+
+/**
+ * Whether a file starting with `head` can be analyzed in slices: the bytes
+ * through its deciding line, or `undefined` (see `Analyzer.sliceOf`).
+ */
+export function splitHead(head, options) {
+  check();
+  return wasm.splitHead(head, options);
 }
 
 /** Every option with its default value. */

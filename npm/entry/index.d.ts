@@ -895,6 +895,23 @@ export class Analyzer {
      * (`signaltrace/worker` does this by itself.)
      */
     rowsFor(entities: readonly string[]): void;
+    /**
+     * Makes this analyzer read a later slice of a file split across
+     * analyzers (workers, each with its own): `head` is the file's first
+     * `splitHead(…)` bytes, the chunks pushed next are the slice, from a
+     * line start to a line start or the file's end. Call after `boundTimes`
+     * and `rowsFor` (the merging analyzer needs the same), before any
+     * `push`. (`signaltrace/worker` does this with `workers > 1`.)
+     */
+    sliceOf(head: Uint8Array): void;
+    /** Ends a slice (`sliceOf`): what its lines add up to, for `mergeSlice`. */
+    finishSlice(): Uint8Array;
+    /**
+     * Adds a later slice's `finishSlice()` bytes: the lines after everything
+     * this analyzer has read. Read the file's first slice into this analyzer,
+     * then merge the others in file order; `finish()` gives the whole file's report.
+     */
+    mergeSlice(slice: Uint8Array): void;
     /** `finish()` after `boundTimes`: the report, or the entities to read again whole. */
     finishBounded(): { report: Report; readAgain?: undefined } | { readAgain: string[]; report?: undefined };
     /** Ends the input and returns the report; releases the analyzer's memory. */
@@ -904,6 +921,15 @@ export class Analyzer {
     /** The same as `free()`, for `using analyzer = new Analyzer()`. */
     [Symbol.dispose](): void;
 }
+
+/**
+ * Whether a file that starts with `head` (its first megabyte, say) can be
+ * analyzed in slices (`Analyzer.sliceOf`): the number of bytes through the
+ * line that decides its format — split it at line starts from there — or
+ * `undefined` when one analyzer must read it whole (compressed, CSV, or no
+ * complete deciding line in `head`).
+ */
+export function splitHead(head: Uint8Array, options?: Options): number | undefined;
 
 /** Every option with its default value (`entity` is `null`: the format's default). */
 export function defaultConfig(): Config;

@@ -6,7 +6,7 @@
 // the `new URL(..., import.meta.url)` below and emit the .wasm.
 import { load } from './core.js';
 
-export { analyze, Analyzer, defaultConfig, generate, sampleFiles, version, ready } from './core.js';
+export { analyze, Analyzer, defaultConfig, generate, sampleFiles, splitHead, version, ready } from './core.js';
 
 const wasmUrl = new URL('./signaltrace_bg.wasm', import.meta.url);
 

@@ -6,7 +6,7 @@
 import wasmBase64 from './wasm-inline.js';
 import { loadSync, ready } from './core.js';
 
-export { analyze, Analyzer, defaultConfig, generate, sampleFiles, version, ready } from './core.js';
+export { analyze, Analyzer, defaultConfig, generate, sampleFiles, splitHead, version, ready } from './core.js';
 
 /** Already loaded on import: returns `ready`. */
 export function init() {

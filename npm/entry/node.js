@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { loadFailed, loadSync, ready } from './core.js';
 
-export { analyze, Analyzer, defaultConfig, generate, sampleFiles, version, ready } from './core.js';
+export { analyze, Analyzer, defaultConfig, generate, sampleFiles, splitHead, version, ready } from './core.js';
 
 /** Already loaded on import: returns `ready`. */
 export function init() {

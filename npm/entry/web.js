@@ -2,7 +2,7 @@
 // for a CDN, a strict CSP, a worker, or loading the .wasm on first use.
 import { load } from './core.js';
 
-export { analyze, Analyzer, defaultConfig, generate, sampleFiles, version, ready } from './core.js';
+export { analyze, Analyzer, defaultConfig, generate, sampleFiles, splitHead, version, ready } from './core.js';
 
 /** Loads the module from `source`, by default the .wasm next to this file. */
 export function init(source) {

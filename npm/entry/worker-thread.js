@@ -9,13 +9,132 @@
 // - `logs: 'anomalous'` (without `pseudonymize`) is a pass without rows, then
 //   a pass keeping only the anomalous entities' rows, so memory is bounded by
 //   those rows instead of every row until the end.
-import { Analyzer, init } from './web.js';
+//
+// With `workers > 1`, a big plain JSONL file is cut at line starts into
+// slices. This worker reads the first; helper workers (started by
+// worker.js, reached through MessagePorts) and this one, once free, take
+// the others in file order, each read by an Analyzer of its own made with
+// `sliceOf`, and what each adds up to (`finishSlice`) is merged here in file
+// order (`mergeSlice`): the report is the one reading it whole gives. Every
+// pass is split the same way.
+import { Analyzer, init, splitHead } from './web.js';
 import { memoryBytes } from './core.js';
 
-let loading;
+// Slices per worker when a file is split: enough to even out a helper's
+// late start and an uneven share of the machine.
+const SLICES_PER_WORKER = 4;
 
-self.onmessage = async ({ data }) => {
-  const { files, options, chunkSize, wasm } = data;
+let loading;
+// Resolves with the helpers' ports once worker.js has started them.
+let helpersArrived;
+
+const failure = (e) => ({ type: 'error', name: e?.name, message: String(e?.message ?? e) });
+
+self.onmessage = ({ data }) => {
+  if (data.type === 'helpers') helpersArrived?.(data.ports);
+  else if (data.type === 'serve') serve(data.port, data.wasm);
+  else analyzeJob(data);
+};
+
+/** The bytes of `file` from `start` to `end`. */
+const bytesOf = async (file, start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer());
+
+/**
+ * Where to cut `file` into at most `count` slices of `minSlice` bytes or
+ * more: `{ head, bounds }` (the slices are bounds[i]..bounds[i + 1]), or
+ * null when it is read whole (too small, compressed, CSV).
+ */
+async function plan(file, options, count, minSlice) {
+  count = Math.min(count, Math.floor(file.size / Math.max(1, minSlice)));
+  if (!(count > 1)) return null;
+  const start = await bytesOf(file, 0, Math.min(file.size, 1 << 20));
+  const headLength = splitHead(start, options);
+  if (headLength === undefined) return null;
+  // The first line start at or after each k/count of the file (and after the head).
+  const lineStart = async (k) => {
+    for (let at = Math.max(headLength, Math.floor((file.size * k) / count)) - 1; at < file.size;) {
+      const piece = await bytesOf(file, at, Math.min(file.size, at + (64 << 10)));
+      const nl = piece.indexOf(10);
+      if (nl >= 0) return at + nl + 1;
+      at += piece.length;
+    }
+    return file.size;
+  };
+  const cuts = await Promise.all(Array.from({ length: count - 1 }, (_, k) => lineStart(k + 1)));
+  const bounds = [0];
+  for (const cut of cuts) if (cut < file.size && cut > bounds[bounds.length - 1]) bounds.push(cut);
+  bounds.push(file.size);
+  return bounds.length > 2 ? { head: start.slice(0, headLength), bounds } : null;
+}
+
+/**
+ * Reads `file` from `start` to `end` into `analyzer`, calling `progress`
+ * after each chunk. The next chunk is being read while one is analyzed.
+ */
+async function read(analyzer, file, start, end, chunkSize, progress) {
+  const chunk = (at) => (at < end ? bytesOf(file, at, Math.min(end, at + chunkSize)) : null);
+  let next = chunk(start);
+  for (let at = start; next; at += chunkSize) {
+    const bytes = await next;
+    next = chunk(at + chunkSize);
+    analyzer.push(bytes);
+    progress();
+  }
+}
+
+// A helper: reads the slices it is sent on `port`, one job at a time.
+function serve(port, wasm) {
+  port.onmessage = async ({ data: job }) => {
+    try {
+      loading ??= init(wasm);
+      await loading;
+      const analyzer = new Analyzer(job.options);
+      try {
+        if (job.exact) analyzer.boundTimes(job.exact);
+        if (job.rowsFor) analyzer.rowsFor(job.rowsFor);
+        analyzer.sliceOf(job.head);
+        await read(analyzer, job.file, job.start, job.end, job.chunkSize, () => port.postMessage({
+          type: 'progress', bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, memory: memoryBytes(),
+        }));
+        const slice = analyzer.finishSlice();
+        port.postMessage({ type: 'slice', slice, memory: memoryBytes() }, [slice.buffer]);
+      } finally {
+        analyzer.free();
+      }
+    } catch (e) {
+      port.postMessage(failure(e));
+    }
+  };
+}
+
+/** Sends `job` to the helper on `port`; resolves with its slice's bytes. */
+function sliceOn(port, job, onProgress) {
+  return new Promise((resolve, reject) => {
+    port.onmessage = ({ data }) => {
+      if (data.type === 'progress') onProgress(data);
+      else if (data.type === 'slice') {
+        onProgress({ memory: data.memory });
+        resolve(data.slice);
+      } else {
+        const ErrorType = data.name === 'TypeError' ? TypeError : Error;
+        reject(new ErrorType(data.message));
+      }
+    };
+    port.postMessage(job);
+  });
+}
+
+/** A promise with its settling functions; a rejection is handled where it is awaited. */
+function deferred() {
+  let settle;
+  const promise = new Promise((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  promise.catch(() => {});
+  return { promise, ...settle };
+}
+
+async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSlice = 16 << 20 }) {
   try {
     loading ??= init(wasm);
     await loading;
@@ -24,29 +143,112 @@ self.onmessage = async ({ data }) => {
     const first = { ...options };
     if (first.filename == null && typeof files[0]?.name === 'string') first.filename = files[0].name;
     const rowsLater = first.logs === 'anomalous' && first.pseudonymize == null;
+    // Several slices per worker, handed to whichever worker is free: a
+    // worker that starts late or runs slow takes fewer.
+    const split = files.length === 1 && workers > 1
+      ? await plan(files[0], first, workers * SLICES_PER_WORKER, minSlice)
+      : null;
+    // The helpers start while this worker reads the first slice.
+    let helpers = Promise.resolve([]);
+    if (split) {
+      helpers = new Promise((resolve) => {
+        helpersArrived = resolve;
+      });
+      self.postMessage({ type: 'helpers', count: Math.min(workers, split.bounds.length - 1) - 1 });
+    }
+    const helperMemory = [];
     let pass = 0;
     // One analysis of every file; `exact`: the entities whose times are kept
     // whole (null: every entity's), `rowsFor`: whose rows are kept.
     const analyze = async (opts, exact, rowsFor) => {
       pass += 1;
-      const analyzer = new Analyzer(opts);
+      const fresh = () => {
+        const a = new Analyzer(opts);
+        if (exact) a.boundTimes(exact);
+        if (rowsFor) a.rowsFor(rowsFor);
+        return a;
+      };
+      const analyzer = fresh();
+      // Bytes and lines read of the slices not merged yet, by slice.
+      const reading = new Map();
       try {
-        if (exact) analyzer.boundTimes(exact);
-        if (rowsFor) analyzer.rowsFor(rowsFor);
+        const sum = (values, key) => [...values].reduce((n, v) => n + (key ? v[key] : v), 0);
+        const memory = () => memoryBytes() + sum(helperMemory);
         const progress = (finished) => self.postMessage({
-          type: 'progress', bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, total, memory: memoryBytes(), finished, pass,
+          type: 'progress',
+          bytes: analyzer.bytesSeen + sum(reading.values(), 'bytes'),
+          lines: analyzer.linesSeen + sum(reading.values(), 'lines'),
+          total,
+          memory: memory(),
+          finished,
+          pass,
         });
-        for (const [i, file] of files.entries()) {
-          // Each further file is the next input of one analysis (rotated parts).
-          if (i > 0) analyzer.nextInput(typeof file.name === 'string' ? file.name : null);
-          for (let at = 0; at < file.size; at += chunkSize) {
-            analyzer.push(new Uint8Array(await file.slice(at, at + chunkSize).arrayBuffer()));
-            progress(false);
+        if (split) {
+          const { head, bounds } = split;
+          const [file] = files;
+          const count = bounds.length - 1;
+          const done = Array.from({ length: count }, deferred);
+          // Slices read and not merged yet, by index.
+          const ready = new Map();
+          // Slice 0 is this worker's; the rest go out in file order.
+          let taken = 1;
+          const job = (i) => ({ file, start: bounds[i], end: bounds[i + 1], head, options: opts, exact, rowsFor, chunkSize });
+          helpers.then((ports) => ports.forEach(async (port, h) => {
+            for (let i = taken; i < count; i = taken) {
+              taken += 1;
+              try {
+                const slice = await sliceOn(port, job(i), (p) => {
+                  if (p.bytes !== undefined) reading.set(i, p);
+                  helperMemory[h] = p.memory;
+                  progress(false);
+                });
+                ready.set(i, slice);
+                done[i].resolve();
+              } catch (e) {
+                done[i].reject(e);
+                return;
+              }
+            }
+          }));
+          let merged = 1;
+          // Merges, in file order, every slice read so far.
+          const mergeReady = () => {
+            for (; ready.has(merged); merged += 1) {
+              analyzer.mergeSlice(ready.get(merged));
+              ready.delete(merged);
+              // Its bytes and lines now count in the analyzer's own.
+              reading.delete(merged);
+            }
+          };
+          await read(analyzer, file, 0, bounds[1], chunkSize, () => progress(false));
+          // Then this worker takes slices like a helper, merging as it goes.
+          for (let i = taken; i < count; i = taken) {
+            taken += 1;
+            const a = fresh();
+            try {
+              a.sliceOf(head);
+              await read(a, file, bounds[i], bounds[i + 1], chunkSize, () => {
+                reading.set(i, { bytes: a.bytesSeen, lines: a.linesSeen });
+                progress(false);
+              });
+              ready.set(i, a.finishSlice());
+            } finally {
+              a.free();
+            }
+            mergeReady();
+          }
+          for (; merged < count; mergeReady()) await done[merged].promise;
+        } else {
+          for (const [i, file] of files.entries()) {
+            // Each further file is the next input of one analysis (rotated parts).
+            if (i > 0) analyzer.nextInput(typeof file.name === 'string' ? file.name : null);
+            await read(analyzer, file, 0, file.size, chunkSize, () => progress(false));
           }
         }
+        const before = memory();
         const out = exact ? analyzer.finishBounded() : { report: analyzer.finish() };
         // Read before free(): the final counts, for the last progress call.
-        return { ...out, bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, pass };
+        return { ...out, bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, pass, memory: Math.max(before, memory()) };
       } finally {
         analyzer.free();
       }
@@ -65,12 +267,12 @@ self.onmessage = async ({ data }) => {
       if (out.readAgain) throw new Error('internal error: the file changed while it was read again');
     }
     // Once more when the report is built: building it is the last of the
-    // work, and the memory figure is then the worker's peak.
+    // work, and the memory figure is then the workers' peak.
     self.postMessage({
-      type: 'progress', bytes: out.bytes, lines: out.lines, total, memory: memoryBytes(), finished: true, pass: out.pass,
+      type: 'progress', bytes: out.bytes, lines: out.lines, total, memory: out.memory, finished: true, pass: out.pass,
     });
     self.postMessage({ type: 'done', report: out.report });
   } catch (e) {
-    self.postMessage({ type: 'error', name: e?.name, message: String(e?.message ?? e) });
+    self.postMessage(failure(e));
   }
-};
+}

@@ -11,7 +11,10 @@ export interface Progress {
     total: number;
     /** Complete lines seen so far. */
     lines: number;
-    /** The worker's WebAssembly memory in bytes (it never shrinks: its peak so far). */
+    /**
+     * The workers' WebAssembly memory in bytes, summed over the workers
+     * sharing the file (it never shrinks: its peak so far).
+     */
     memory: number;
     /** `true` on the last call, made when the report is built (the promise resolves next). */
     finished: boolean;
@@ -47,7 +50,12 @@ export interface AnalyzeFileControls {
     onProgress?: (progress: Progress) => void;
     /** Aborting stops the worker and rejects with `signal.reason`. */
     signal?: AbortSignalLike;
-    /** Bytes read per slice; 4 MiB by default. */
+    /**
+     * Bytes read at a time; 16 MiB by default (each read of a `File` costs
+     * the browser a round trip: in Chromium, reading 374 MB took 0.84 s in
+     * 4 MiB pieces and 0.42 s in 16 MiB ones). The next piece is read while
+     * one is analyzed.
+     */
     chunkSize?: number;
     /**
      * The .wasm the worker loads: a URL (next to the package by default), or
@@ -63,6 +71,19 @@ export interface AnalyzeFileControls {
      * import.meta.url), { type: 'module' })`.
      */
     worker?: () => WorkerLike;
+    /**
+     * How many workers may share one big file; 1 by default. With more, a
+     * single plain JSONL file of at least `2 × minSlice` bytes is cut at line
+     * starts into up to this many slices, each read by a worker of its own
+     * (started like the first, by `worker`), and their analyses are merged
+     * in file order: the same report, sooner on several cores. Several
+     * files, compressed files and CSV are read by one worker. In a browser,
+     * `navigator.hardwareConcurrency` (capped: the app takes at most 4) is
+     * the usual choice.
+     */
+    workers?: number;
+    /** The smallest slice a file is cut into with `workers > 1`: 16 MiB by default. */
+    minSlice?: number;
 }
 
 /** A `Worker` (typed structurally, so no `dom` lib is needed). */

@@ -1,7 +1,8 @@
 // signaltrace/worker: analyze a File or Blob in a module worker, off the
-// main thread, with progress and cancellation. One worker per call; it
-// reads the file in slices (no copy of the whole file anywhere) and ends
-// with the call. Bundlers (Vite, webpack 5, Parcel) see the
+// main thread, with progress and cancellation. One worker per call (and,
+// with `workers > 1`, helpers for the slices of a big file); they read the
+// file in chunks (no copy of the whole file anywhere) and end with the
+// call. Bundlers (Vite, webpack 5, Parcel) see the
 // `new Worker(new URL(...), { type: 'module' })` below and bundle
 // worker-thread.js with its .wasm.
 
@@ -11,7 +12,9 @@
  * `analyze(bytes, options)` would give; rejects with the detector's error,
  * or with `signal.reason` when `signal` aborts (the worker is stopped).
  */
-export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 << 20, wasm, worker: start } = {}) {
+export function analyzeFile(file, options, {
+  onProgress, signal, chunkSize = 16 << 20, wasm, worker: start, workers = 1, minSlice = 16 << 20,
+} = {}) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -20,10 +23,21 @@ export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 <
     // `worker`: starts worker-thread.js from elsewhere (a bundle of it with
     // its imports, as the browser app ships it: a classic worker, maybe from
     // a blob: URL).
-    const worker = start ? start() : new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' });
+    const launch = () => (start ? start() : new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' }));
+    const worker = launch();
+    // Helper workers, each reading one slice of a split file.
+    const helpers = [];
+    let stopped = false;
     const stop = () => {
+      stopped = true;
       worker.terminate();
+      for (const h of helpers) h.terminate();
       signal?.removeEventListener('abort', onAbort);
+    };
+    const failed = (event) => {
+      event.preventDefault?.();
+      stop();
+      reject(new Error(`signaltrace worker failed: ${event.message ?? 'could not load worker-thread.js'}`));
     };
     function onAbort() {
       stop();
@@ -31,7 +45,20 @@ export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 <
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.onmessage = ({ data }) => {
-      if (data.type === 'progress') {
+      if (data.type === 'helpers') {
+        // The worker split the file: start its helpers, each linked to it
+        // by a MessageChannel of its own.
+        const ports = [];
+        for (let i = 0; i < data.count && !stopped; i += 1) {
+          const helper = launch();
+          helpers.push(helper);
+          helper.onerror = failed;
+          const channel = new MessageChannel();
+          helper.postMessage({ type: 'serve', port: channel.port1, wasm: source }, [channel.port1]);
+          ports.push(channel.port2);
+        }
+        if (!stopped) worker.postMessage({ type: 'helpers', ports }, ports);
+      } else if (data.type === 'progress') {
         onProgress?.({ bytes: data.bytes, lines: data.lines, total: data.total, memory: data.memory, finished: data.finished, pass: data.pass });
       } else if (data.type === 'done') {
         stop();
@@ -42,15 +69,13 @@ export function analyzeFile(file, options, { onProgress, signal, chunkSize = 4 <
         reject(new ErrorType(data.message));
       }
     };
-    worker.onerror = (event) => {
-      event.preventDefault?.();
-      stop();
-      reject(new Error(`signaltrace worker failed: ${event.message ?? 'could not load worker-thread.js'}`));
-    };
+    worker.onerror = failed;
     // Sent at once: the worker queues it until the .wasm has loaded. A URL
     // travels as its text; bytes and a compiled WebAssembly.Module are
     // cloned to the worker as they are.
     const source = typeof wasm === 'string' || wasm instanceof URL || (wasm && typeof wasm.href === 'string') ? String(wasm) : wasm;
-    worker.postMessage({ files: Array.isArray(file) ? file : [file], options, chunkSize, wasm: source });
+    worker.postMessage({
+      type: 'analyze', files: Array.isArray(file) ? file : [file], options, chunkSize, wasm: source, workers, minSlice,
+    });
   });
 }

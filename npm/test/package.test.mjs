@@ -15,10 +15,13 @@ import { CHROMIUM_ARGS, canonical, dataDir, installPackage, repoRoot, runCli, se
  * several inputs, Intl time zones, TreeSHAP attribution or evidence; with
  * them it measured 301,788 B (2026-11-30), budget 310,000 B. Bounded event
  * times (`boundTimes`/`finishBounded`), `rowsFor` and the per-row score and
- * attribution cache (issue 12) brought it to 311,514 B the same day, so the
- * budget is 320,000 B.
+ * attribution cache (issue 12) brought it to 311,514 B the same day, budget
+ * 320,000 B. Analysis in slices across workers (`splitHead`, `sliceOf`,
+ * `finishSlice`, `mergeSlice`: the merging of partial analyses, which the
+ * single-threaded module had left out, and their binary form) brought it to
+ * 330,302 B, so the budget is 340,000 B.
  */
-const WASM_GZIP_BUDGET = 320_000;
+const WASM_GZIP_BUDGET = 340_000;
 
 let pkg;
 let installed;
