@@ -92,6 +92,11 @@ struct AnalyzeArgs {
     /// Parser threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// With several threads, one plain JSONL file of at least twice this
+    /// many bytes is read in slices (cut at line starts, a few per thread),
+    /// each by a thread of its own, merged in file order: the same report.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    min_slice: u64,
     /// Output format of the result: the full report (json), one row per
     /// anomaly for spreadsheets and SIEM imports (csv), or an incident
     /// summary to paste into a ticket (markdown).
@@ -517,16 +522,13 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
     let config = effective_config(&a)?;
     Analyzer::new(config.clone())?;
     let sources = sources(&a.files)?;
-    // Files can be read again, so their event times are kept bounded and an
-    // entity whose events are far out of time order is read again whole
-    // (docs/DESIGN.md "Memory"); standard input keeps every time.
     // Files can be read again, so their memory is bounded by entities, not
     // events: bounded event times, `--logs anomalous` rows in a pass of
     // their own (detector::Passes, docs/DESIGN.md "Memory"). Standard input
     // is read once, keeping every time and row.
     let report = if sources.iter().all(|s| s.arg != "-") {
-        let mut passes = Passes::new(config);
-        let mut analyzer = read_all(&a, passes.analyzer()?, &sources)?;
+        let mut passes = Passes::new(config.clone());
+        let mut analyzer = read_all(&a, &|| passes.analyzer(), &config, &sources)?;
         loop {
             match passes.finish(analyzer)? {
                 Pass::Done(report) => break *report,
@@ -536,10 +538,10 @@ fn analyze(a: AnalyzeArgs) -> Result<(), Fail> {
                 ),
                 Pass::ReadAgain(Why::Rows) => {}
             }
-            analyzer = read_all(&a, passes.analyzer()?, &sources)?;
+            analyzer = read_all(&a, &|| passes.analyzer(), &config, &sources)?;
         }
     } else {
-        read_all(&a, Analyzer::new(config)?, &sources)?.finish()?
+        read_all(&a, &|| Analyzer::new(config.clone()), &config, &sources)?.finish()?
     };
     emit(&a, &report)
 }
@@ -579,15 +581,56 @@ fn write_report(report: &Report, a: &AnalyzeArgs, mut out: impl Write) -> io::Re
     out.flush()
 }
 
-/// One pass over every input into `analyzer`, ready to finish.
-fn read_all(a: &AnalyzeArgs, analyzer: Analyzer, sources: &[Source]) -> Result<Analyzer, Fail> {
+/// One pass over every input into an analyzer from `make`, ready to
+/// finish. One plain JSONL file is read in slices on the threads
+/// (crate::sliced); anything else by one reading thread that hands blocks
+/// to the analyzer's parser threads.
+fn read_all(
+    a: &AnalyzeArgs,
+    make: &(dyn Fn() -> Result<Analyzer, detector::Error> + Sync),
+    config: &Config,
+    sources: &[Source],
+) -> Result<Analyzer, Fail> {
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let mut analyzer = analyzer.with_threads(threads);
     let progress = Progress::new(sources);
+    if let [Source {
+        arg,
+        name,
+        size: Some(size),
+        ..
+    }] = sources
+    {
+        let path = Path::new(arg);
+        let cannot_read = |e: io::Error| Fail(format!("cannot read {arg}: {e}"));
+        let count = threads * crate::sliced::SLICES_PER_THREAD;
+        let plan = match threads > 1 {
+            true => {
+                crate::sliced::plan(path, *size, config, count, a.min_slice).map_err(cannot_read)?
+            }
+            false => None,
+        };
+        if let Some(plan) = plan {
+            let seen = std::sync::atomic::AtomicU64::new(0);
+            let on_read = |n: u64| {
+                let now = seen.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+                progress.show(now);
+            };
+            let first = make()?.with_filename(name.clone());
+            let analyzer =
+                plan.read(path, first, make, threads, &on_read)
+                    .map_err(|e| match e {
+                        crate::sliced::Failure::Read(e) => cannot_read(e),
+                        crate::sliced::Failure::Detector(e) => Fail::from(e),
+                    })?;
+            progress.done();
+            return Ok(analyzer);
+        }
+    }
+    let mut analyzer = make()?.with_threads(threads);
     for (i, source) in sources.iter().enumerate() {
         if i == 0 {
             analyzer = analyzer.with_filename(source.name.clone());

@@ -5,6 +5,7 @@
 mod cli;
 mod engine;
 mod serve;
+mod sliced;
 
 use std::process::ExitCode;
 

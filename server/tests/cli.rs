@@ -800,3 +800,56 @@ fn logs_anomalous_reads_files_again_for_the_rows_with_the_same_report() {
     }
     assert!(rows_seen > 0, "some sample has anomalous rows");
 }
+
+/// One plain JSONL file on several threads is read in slices (cut at line
+/// starts, merged in file order: `--min-slice`); the report is the one
+/// thread's, for each sample, a log far out of time order with malformed
+/// lines, every logs mode, two and three threads. CSV and compressed files
+/// are read whole, with the same report.
+#[test]
+fn a_file_read_in_slices_gives_the_one_thread_report() {
+    let dir = scratch("slices");
+    let text = std::fs::read_to_string(data("anomalous_exfiltration.jsonl")).unwrap();
+    let mut lines: Vec<String> = text.lines().rev().map(str::to_string).collect();
+    for l in lines.iter_mut().step_by(89) {
+        l.push_str("\n{\"broken\": \n");
+    }
+    let reversed = dir.join("reversed.jsonl");
+    std::fs::write(&reversed, lines.join("\n")).unwrap();
+    let gz = dir.join("scanning.jsonl.gz");
+    compress_with("gzip", &["-c"], &data("anomalous_scanning.jsonl"), &gz);
+    let mut files: Vec<PathBuf> = detector::generate::SAMPLE_FILES
+        .iter()
+        .map(|n| data(n))
+        .collect();
+    files.extend([reversed, gz]);
+    for file in &files {
+        for logs in ["none", "all", "anomalous"] {
+            let one = run(&[
+                "analyze",
+                file.to_str().unwrap(),
+                "--logs",
+                logs,
+                "--threads",
+                "1",
+            ]);
+            for threads in ["2", "3"] {
+                let sliced = run(&[
+                    "analyze",
+                    file.to_str().unwrap(),
+                    "--logs",
+                    logs,
+                    "--threads",
+                    threads,
+                    "--min-slice",
+                    "20000",
+                ]);
+                assert!(
+                    json(&sliced) == json(&one),
+                    "{} logs {logs} threads {threads}",
+                    file.display()
+                );
+            }
+        }
+    }
+}
