@@ -15,6 +15,8 @@
 export function analyzeFile(file, options, {
   onProgress, signal, chunkSize = 16 << 20, wasm, worker: start, workers = 1, minSlice = 16 << 20,
 } = {}) {
+  // Whole workers, at least one.
+  workers = Number.isFinite(workers) ? Math.max(1, Math.floor(workers)) : 1;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
