@@ -17,6 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, File};
 use yew::Callback;
 
+use crate::job::WorkerRun;
 use crate::{browser, host};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,10 +29,10 @@ pub enum WorkerEvent {
         /// Which reading of the files, from 1 (signaltrace/worker's `pass`).
         pass: u32,
     },
-    /// The report JSON and the worker's peak wasm memory in bytes.
+    /// The report JSON and how the workers ran.
     Done {
         report: String,
-        memory: f64,
+        run: WorkerRun,
     },
     Failed(String),
 }
@@ -71,12 +72,18 @@ impl AnalysisWorker {
             names.push(&browser::file_name(file).into());
         }
         let stopped = Rc::new(Cell::new(false));
-        let memory = Rc::new(Cell::new(0.0));
+        let run = Rc::new(Cell::new(WorkerRun {
+            memory: 0.0,
+            workers: 1,
+        }));
         let on_progress = {
-            let (events, stopped, memory) = (events.clone(), stopped.clone(), memory.clone());
+            let (events, stopped, run) = (events.clone(), stopped.clone(), run.clone());
             Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
                 let num = |k| field(&p, k).as_f64().unwrap_or(0.0);
-                memory.set(num("memory"));
+                run.set(WorkerRun {
+                    memory: num("memory"),
+                    workers: num("workers").max(1.0) as u32,
+                });
                 if !stopped.get() {
                     events.emit(WorkerEvent::Progress {
                         bytes: num("bytes"),
@@ -107,7 +114,7 @@ impl AnalysisWorker {
                 Ok(report) => match report.as_string() {
                     Some(report) => WorkerEvent::Done {
                         report,
-                        memory: memory.get(),
+                        run: run.get(),
                     },
                     None => WorkerEvent::Failed("internal error: the report is not JSON".into()),
                 },

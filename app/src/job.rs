@@ -148,8 +148,18 @@ pub struct Loaded {
     pub engine: Engine,
     pub file_size: f64,
     pub elapsed_ms: f64,
-    /// The worker's wasm memory at the end (browser analysis only).
-    pub worker_memory: Option<f64>,
+    /// How the workers ran (browser analysis only).
+    pub worker: Option<WorkerRun>,
+}
+
+/// How a browser analysis ran.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkerRun {
+    /// The workers' peak wasm memory in bytes, summed.
+    pub memory: f64,
+    /// How many workers read the files (a big JSONL file is split across
+    /// one per core, signaltrace/worker's `workers`).
+    pub workers: u32,
 }
 
 impl Loaded {
@@ -158,7 +168,7 @@ impl Loaded {
         plan: &Plan,
         json: String,
         elapsed_ms: f64,
-        worker_memory: Option<f64>,
+        worker: Option<WorkerRun>,
     ) -> Result<Loaded, String> {
         let report = serde_json::from_str::<Report>(&json)
             .map_err(|e| format!("The report could not be read: {e}"))?;
@@ -168,7 +178,7 @@ impl Loaded {
             engine: plan.engine,
             file_size: plan.size,
             elapsed_ms,
-            worker_memory,
+            worker,
         })
     }
 }
@@ -282,7 +292,12 @@ mod tests {
             )
             .unwrap();
         let json = serde_json::to_string(&analyzer.finish().unwrap()).unwrap();
-        let loaded = Loaded::read(&p, json.clone(), 12.0, Some(3.0)).unwrap();
+        let run = WorkerRun {
+            memory: 3.0,
+            workers: 2,
+        };
+        let loaded = Loaded::read(&p, json.clone(), 12.0, Some(run)).unwrap();
+        assert_eq!(loaded.worker, Some(run));
         assert_eq!(loaded.json, json, "the JSON is kept exactly as produced");
         assert_eq!(loaded.report.total_logs, 1);
         assert_eq!((loaded.engine, loaded.file_size), (Engine::Browser, 1.0));

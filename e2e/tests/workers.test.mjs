@@ -39,8 +39,11 @@ for (const [where, url] of [
     });
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     await analyzeFile(page, file);
-    // One worker per core, at most 4 (app/host-analyze.js).
+    // One worker per core, at most 4 (app/host-analyze.js), and the page says so.
     assert.equal(started, Math.min(Math.max(cores, 1), 4), `${cores} cores`);
+    const info = await page.$eval('[data-testid="run-info"]', (e) => ({ workers: e.dataset.workers, text: e.textContent }));
+    assert.equal(Number(info.workers), started);
+    if (started > 1) assert.match(info.text, new RegExp(`\\(${started} workers, memory `));
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
     const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
     assert.ok(exported.logs.length > 0, 'the anomalous rows are kept');

@@ -148,13 +148,15 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
     const split = files.length === 1 && workers > 1
       ? await plan(files[0], first, workers * SLICES_PER_WORKER, minSlice)
       : null;
-    // The helpers start while this worker reads the first slice.
+    // The workers reading the file: this one and its helpers, which start
+    // while this one reads the first slice.
+    const reading = split ? Math.min(workers, split.bounds.length - 1) : 1;
     let helpers = Promise.resolve([]);
     if (split) {
       helpers = new Promise((resolve) => {
         helpersArrived = resolve;
       });
-      self.postMessage({ type: 'helpers', count: Math.min(workers, split.bounds.length - 1) - 1 });
+      self.postMessage({ type: 'helpers', count: reading - 1 });
     }
     const helperMemory = [];
     let pass = 0;
@@ -170,16 +172,17 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
       };
       const analyzer = fresh();
       // Bytes and lines read of the slices not merged yet, by slice.
-      const reading = new Map();
+      const unmerged = new Map();
       try {
         const sum = (values, key) => [...values].reduce((n, v) => n + (key ? v[key] : v), 0);
         const memory = () => memoryBytes() + sum(helperMemory);
         const progress = (finished) => self.postMessage({
           type: 'progress',
-          bytes: analyzer.bytesSeen + sum(reading.values(), 'bytes'),
-          lines: analyzer.linesSeen + sum(reading.values(), 'lines'),
+          bytes: analyzer.bytesSeen + sum(unmerged.values(), 'bytes'),
+          lines: analyzer.linesSeen + sum(unmerged.values(), 'lines'),
           total,
           memory: memory(),
+          workers: reading,
           finished,
           pass,
         });
@@ -198,7 +201,7 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
               taken += 1;
               try {
                 const slice = await sliceOn(port, job(i), (p) => {
-                  if (p.bytes !== undefined) reading.set(i, p);
+                  if (p.bytes !== undefined) unmerged.set(i, p);
                   helperMemory[h] = p.memory;
                   progress(false);
                 });
@@ -217,7 +220,7 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
               analyzer.mergeSlice(ready.get(merged));
               ready.delete(merged);
               // Its bytes and lines now count in the analyzer's own.
-              reading.delete(merged);
+              unmerged.delete(merged);
             }
           };
           await read(analyzer, file, 0, bounds[1], chunkSize, () => progress(false));
@@ -228,7 +231,7 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
             try {
               a.sliceOf(head);
               await read(a, file, bounds[i], bounds[i + 1], chunkSize, () => {
-                reading.set(i, { bytes: a.bytesSeen, lines: a.linesSeen });
+                unmerged.set(i, { bytes: a.bytesSeen, lines: a.linesSeen });
                 progress(false);
               });
               ready.set(i, a.finishSlice());
@@ -269,7 +272,7 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
     // Once more when the report is built: building it is the last of the
     // work, and the memory figure is then the workers' peak.
     self.postMessage({
-      type: 'progress', bytes: out.bytes, lines: out.lines, total, memory: out.memory, finished: true, pass: out.pass,
+      type: 'progress', bytes: out.bytes, lines: out.lines, total, memory: out.memory, workers: reading, finished: true, pass: out.pass,
     });
     self.postMessage({ type: 'done', report: out.report });
   } catch (e) {

@@ -16,6 +16,11 @@ export interface Progress {
      * sharing the file (it never shrinks: its peak so far).
      */
     memory: number;
+    /**
+     * How many workers read the files: 1, or with `workers > 1` for a file
+     * split across them, this worker and its helpers.
+     */
+    workers: number;
     /** `true` on the last call, made when the report is built (the promise resolves next). */
     finished: boolean;
     /**

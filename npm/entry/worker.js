@@ -61,7 +61,9 @@ export function analyzeFile(file, options, {
         }
         if (!stopped) worker.postMessage({ type: 'helpers', ports }, ports);
       } else if (data.type === 'progress') {
-        onProgress?.({ bytes: data.bytes, lines: data.lines, total: data.total, memory: data.memory, finished: data.finished, pass: data.pass });
+        onProgress?.({
+          bytes: data.bytes, lines: data.lines, total: data.total, memory: data.memory, workers: data.workers, finished: data.finished, pass: data.pass,
+        });
       } else if (data.type === 'done') {
         stop();
         resolve(data.report);

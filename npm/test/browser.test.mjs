@@ -165,6 +165,7 @@ test('signaltrace/worker: a file split across workers gives the one-worker repor
     cases.push([`reversed-${name}`, `\ufeff\n \n${lines.join('\n')}`, { filename: name, logs: 'anomalous' }]);
     for (const [label, body, options] of cases) {
       let started = 0;
+      let workers = 0;
       const passes = new Map();
       const report = await analyzeFile(new File([body], options.filename), options, {
         workers: 3,
@@ -175,6 +176,7 @@ test('signaltrace/worker: a file split across workers gives the one-worker repor
           return new Worker('/pkg/worker-thread.js', { type: 'module' });
         },
         onProgress: (p) => {
+          workers = p.workers;
           const seen = passes.get(p.pass) ?? [];
           seen.push(p.bytes);
           passes.set(p.pass, seen);
@@ -184,6 +186,7 @@ test('signaltrace/worker: a file split across workers gives the one-worker repor
         label,
         size: new Blob([body]).size,
         started,
+        workers,
         split: JSON.stringify(report),
         whole: JSON.stringify(analyze(body, options)),
         passes: [...passes.entries()],
@@ -195,6 +198,7 @@ test('signaltrace/worker: a file split across workers gives the one-worker repor
     assert.equal(canonical(JSON.parse(r.split)), canonical(JSON.parse(r.whole)), r.label);
     // CSV is read by one worker (a quoted field may span lines); the rest by three.
     assert.equal(r.started, r.label.endsWith('.csv') ? 1 : 3, r.label);
+    assert.equal(r.workers, r.started, `${r.label}: the progress says how many workers read`);
     for (const [pass, bytes] of r.passes) {
       assert.ok(bytes.every((b, i) => i === 0 || b >= bytes[i - 1]), `${r.label} pass ${pass}: progress never goes back`);
       assert.equal(bytes.at(-1), r.size, `${r.label} pass ${pass}: every byte read`);

@@ -6,7 +6,7 @@
 use web_sys::{AbortController, File};
 use yew::Callback;
 
-use super::{Loaded, Plan};
+use super::{Loaded, Plan, WorkerRun};
 use crate::analysis::{AnalysisWorker, WorkerEvent};
 use crate::api::{self, ApiError};
 use crate::browser::{self, Session};
@@ -55,9 +55,9 @@ impl Job {
         let started = browser::now_ms();
         let finish = {
             let (plan, events) = (plan.clone(), events.clone());
-            move |json: String, memory: Option<f64>| {
+            move |json: String, run: Option<WorkerRun>| {
                 let elapsed = browser::now_ms() - started;
-                events.emit(match Loaded::read(&plan, json, elapsed, memory) {
+                events.emit(match Loaded::read(&plan, json, elapsed, run) {
                     Ok(loaded) => JobEvent::Finished(Box::new(loaded)),
                     Err(why) => JobEvent::Failed(why),
                 });
@@ -96,7 +96,7 @@ impl Job {
                         lines,
                         pass,
                     }),
-                    WorkerEvent::Done { report, memory } => finish(report, Some(memory)),
+                    WorkerEvent::Done { report, run } => finish(report, Some(run)),
                     WorkerEvent::Failed(why) => events.emit(JobEvent::Failed(why)),
                 });
                 Engaged::Worker {

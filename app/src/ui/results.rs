@@ -115,12 +115,16 @@ pub fn results_page(p: &ResultsProps) -> Html {
             }
             <LogTable loaded={p.loaded.clone()} view={view.clone()} />
             <p class="hint run-info" data-testid="run-info" data-elapsed-ms={format!("{:.0}", l.elapsed_ms)}
-                data-worker-memory={l.worker_memory.map(|m| format!("{m:.0}")).unwrap_or_default()}>{ format!(
+                data-worker-memory={l.worker.map(|w| format!("{:.0}", w.memory)).unwrap_or_default()}
+                data-workers={l.worker.map(|w| w.workers.to_string()).unwrap_or_default()}>{ format!(
                 "Analyzed {} {} in {:.1} s{} · {} · detector {} · seed {}",
                 format::bytes(l.file_size),
                 if l.engine == Engine::Browser { "in this browser" } else { "on the server" },
                 l.elapsed_ms / 1000.0,
-                l.worker_memory.map(|m| format!(" (worker memory {})", format::bytes(m))).unwrap_or_default(),
+                l.worker.map(|w| match w.workers {
+                    1 => format!(" (worker memory {})", format::bytes(w.memory)),
+                    n => format!(" ({n} workers, memory {})", format::bytes(w.memory)),
+                }).unwrap_or_default(),
                 if r.format == Format::Jsonl { "JSONL" } else { "CSV" },
                 detector::VERSION,
                 r.statistics.seed,
