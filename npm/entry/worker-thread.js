@@ -82,25 +82,41 @@ async function read(analyzer, file, start, end, chunkSize, progress) {
   }
 }
 
+/** An analyzer for one pass: `exact` and `rowsFor` as the pass needs them. */
+function analyzerFor({ options, exact, rowsFor }) {
+  const analyzer = new Analyzer(options);
+  if (exact) analyzer.boundTimes(exact);
+  if (rowsFor) analyzer.rowsFor(rowsFor);
+  return analyzer;
+}
+
+/**
+ * Reads one slice (`job`: the file, `start`, `end`, `head`, `chunkSize` and
+ * the pass's `options`, `exact`, `rowsFor`) into an analyzer of its own;
+ * resolves with its `finishSlice()` bytes. `progress(analyzer)` after each
+ * chunk.
+ */
+async function readSlice(job, progress) {
+  const analyzer = analyzerFor(job);
+  try {
+    analyzer.sliceOf(job.head);
+    await read(analyzer, job.file, job.start, job.end, job.chunkSize, () => progress(analyzer));
+    return analyzer.finishSlice();
+  } finally {
+    analyzer.free();
+  }
+}
+
 // A helper: reads the slices it is sent on `port`, one job at a time.
 function serve(port, wasm) {
   port.onmessage = async ({ data: job }) => {
     try {
       loading ??= init(wasm);
       await loading;
-      const analyzer = new Analyzer(job.options);
-      try {
-        if (job.exact) analyzer.boundTimes(job.exact);
-        if (job.rowsFor) analyzer.rowsFor(job.rowsFor);
-        analyzer.sliceOf(job.head);
-        await read(analyzer, job.file, job.start, job.end, job.chunkSize, () => port.postMessage({
-          type: 'progress', bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, memory: memoryBytes(),
-        }));
-        const slice = analyzer.finishSlice();
-        port.postMessage({ type: 'slice', slice, memory: memoryBytes() }, [slice.buffer]);
-      } finally {
-        analyzer.free();
-      }
+      const slice = await readSlice(job, (analyzer) => port.postMessage({
+        type: 'progress', bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, memory: memoryBytes(),
+      }));
+      port.postMessage({ type: 'slice', slice, memory: memoryBytes() }, [slice.buffer]);
     } catch (e) {
       port.postMessage(failure(e));
     }
@@ -164,13 +180,7 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
     // whole (null: every entity's), `rowsFor`: whose rows are kept.
     const analyze = async (opts, exact, rowsFor) => {
       pass += 1;
-      const fresh = () => {
-        const a = new Analyzer(opts);
-        if (exact) a.boundTimes(exact);
-        if (rowsFor) a.rowsFor(rowsFor);
-        return a;
-      };
-      const analyzer = fresh();
+      const analyzer = analyzerFor({ options: opts, exact, rowsFor });
       // Bytes and lines read of the slices not merged yet, by slice.
       const unmerged = new Map();
       try {
@@ -227,17 +237,10 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
           // Then this worker takes slices like a helper, merging as it goes.
           for (let i = taken; i < count; i = taken) {
             taken += 1;
-            const a = fresh();
-            try {
-              a.sliceOf(head);
-              await read(a, file, bounds[i], bounds[i + 1], chunkSize, () => {
-                unmerged.set(i, { bytes: a.bytesSeen, lines: a.linesSeen });
-                progress(false);
-              });
-              ready.set(i, a.finishSlice());
-            } finally {
-              a.free();
-            }
+            ready.set(i, await readSlice(job(i), (a) => {
+              unmerged.set(i, { bytes: a.bytesSeen, lines: a.linesSeen });
+              progress(false);
+            }));
             mergeReady();
           }
           for (; merged < count; mergeReady()) await done[merged].promise;

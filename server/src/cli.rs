@@ -16,7 +16,7 @@ use detector::{
 
 /// Read size: large enough to amortize syscalls, small enough that a few
 /// blocks in flight stay well under the memory budget.
-const READ_CHUNK: usize = 4 << 20;
+pub(crate) const READ_CHUNK: usize = 4 << 20;
 
 #[derive(Parser)]
 #[command(
@@ -661,7 +661,7 @@ fn read_all(
 
 /// Reads up to `READ_CHUNK` bytes into `buf`'s spare capacity (no zeroing);
 /// fewer only at the end of the input.
-fn read_chunk(r: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<()> {
+pub(crate) fn read_chunk(r: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<()> {
     r.take(READ_CHUNK as u64).read_to_end(buf).map(|_| ())
 }
 

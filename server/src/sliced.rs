@@ -18,12 +18,11 @@ use std::sync::mpsc;
 
 use detector::{split_head, Analyzer, Config, Error};
 
+use crate::cli::{read_chunk, READ_CHUNK};
+
 /// Slices per thread: enough that a thread slowed by the rest of the
 /// machine takes fewer.
 pub const SLICES_PER_THREAD: usize = 4;
-
-/// Bytes read at a time.
-const CHUNK: u64 = 4 << 20;
 
 /// Why a sliced reading failed.
 #[derive(Debug)]
@@ -190,8 +189,8 @@ impl Plan {
         file.seek(SeekFrom::Start(self.bounds[i]))?;
         let mut rest = file.take(self.bounds[i + 1] - self.bounds[i]);
         loop {
-            let mut buf = Vec::with_capacity(CHUNK as usize);
-            (&mut rest).take(CHUNK).read_to_end(&mut buf)?;
+            let mut buf = Vec::with_capacity(READ_CHUNK);
+            read_chunk(&mut rest, &mut buf)?;
             if buf.is_empty() {
                 return Ok(());
             }

@@ -825,25 +825,16 @@ fn a_file_read_in_slices_gives_the_one_thread_report() {
     files.extend([reversed, gz]);
     for file in &files {
         for logs in ["none", "all", "anomalous"] {
-            let one = run(&[
-                "analyze",
-                file.to_str().unwrap(),
-                "--logs",
-                logs,
-                "--threads",
-                "1",
-            ]);
+            let analyze = |more: &[&str]| {
+                run(&[
+                    &["analyze", file.to_str().unwrap(), "--logs", logs][..],
+                    more,
+                ]
+                .concat())
+            };
+            let one = analyze(&["--threads", "1"]);
             for threads in ["2", "3"] {
-                let sliced = run(&[
-                    "analyze",
-                    file.to_str().unwrap(),
-                    "--logs",
-                    logs,
-                    "--threads",
-                    threads,
-                    "--min-slice",
-                    "20000",
-                ]);
+                let sliced = analyze(&["--threads", threads, "--min-slice", "20000"]);
                 assert!(
                     json(&sliced) == json(&one),
                     "{} logs {logs} threads {threads}",
