@@ -30,11 +30,19 @@ pub struct JsonStr<'a> {
 }
 
 impl<'a> JsonStr<'a> {
-    /// The string's value, borrowed when it has no escapes.
+    /// The string's value, borrowed when it has no escapes. The common,
+    /// borrowed case is inlined; unescaping is out of line.
+    #[inline(always)]
     pub fn decode(&self) -> Cow<'a, str> {
         if !self.escaped {
             return Cow::Borrowed(self.raw);
         }
+        Cow::Owned(self.unescape())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unescape(&self) -> String {
         let mut out = String::with_capacity(self.raw.len());
         let b = self.raw.as_bytes();
         let mut i = 0;
@@ -70,7 +78,7 @@ impl<'a> JsonStr<'a> {
             plain_start = i;
         }
         out.push_str(&self.raw[plain_start..]);
-        Cow::Owned(out)
+        out
     }
 }
 
@@ -184,7 +192,11 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// At an opening quote: scans and validates a string.
+    /// At an opening quote: scans and validates a string. Inlined, as is
+    /// [`Self::value`], so the result stays in registers: returned through
+    /// memory it was read back wider than written, a stalled store forward
+    /// on every member.
+    #[inline(always)]
     fn string(&mut self) -> Res<JsonStr<'a>> {
         self.i += 1;
         let start = self.i;
@@ -289,6 +301,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    #[inline(always)]
     fn value(&mut self, depth: usize) -> Res<Value<'a>> {
         match self.b.get(self.i) {
             Some(b'"') => self.string().map(Value::Str),
@@ -312,6 +325,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// At `[`: scans the elements, passing each to `f`.
+    #[inline(never)]
     fn array(&mut self, depth: usize, f: &mut dyn FnMut(Value<'a>)) -> Res<()> {
         if depth >= MAX_DEPTH {
             return self.err("nesting too deep");
@@ -339,6 +353,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A nested object inside an ignored value.
+    #[inline(never)]
     fn object(&mut self, depth: usize) -> Res<()> {
         if depth >= MAX_DEPTH {
             return self.err("nesting too deep");
@@ -347,7 +362,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// At `{`: scans members, passing each (decoded key, value) to `f`.
-    fn members(&mut self, depth: usize, f: &mut dyn FnMut(JsonStr<'a>, Value<'a>)) -> Res<()> {
+    fn members(&mut self, depth: usize, f: &mut impl FnMut(JsonStr<'a>, Value<'a>)) -> Res<()> {
         self.i += 1;
         self.ws();
         if self.b.get(self.i) == Some(&b'}') {

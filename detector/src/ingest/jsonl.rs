@@ -13,26 +13,17 @@ use super::json::{self, Value};
 use super::mapping::{action_texts, find, Mapping, Slot};
 use super::url::host_of;
 
+#[inline(always)]
 fn non_negative_int(field: &str, v: &Value<'_>) -> Result<u64, Rejection> {
     match v {
         Value::Num(text) => {
             if text.starts_with('-') {
-                return Err(Rejection::new(
-                    RejectKind::InvalidValue,
-                    format!("`{field}` must not be negative (got {text})"),
-                ));
+                return Err(bad_number(field, text, RejectKind::InvalidValue));
             }
-            text.parse::<u64>().map_err(|_| {
-                Rejection::new(
-                    RejectKind::WrongType,
-                    format!("`{field}` must be a whole number of bytes (got {text})"),
-                )
-            })
+            text.parse::<u64>()
+                .map_err(|_| bad_number(field, text, RejectKind::WrongType))
         }
-        other => Err(Rejection::new(
-            RejectKind::WrongType,
-            format!("`{field}` must be a number, not {}", other.type_name()),
-        )),
+        other => Err(wrong_type(field, "a number", other)),
     }
 }
 
@@ -53,6 +44,10 @@ struct JsonlFields<'a> {
 }
 
 impl<'a> JsonlFields<'a> {
+    /// Inlined into the scanner's loop: called out of line, the value was
+    /// passed through memory and read back wider than written (a stalled
+    /// store forward per member).
+    #[inline(always)]
     fn set(&mut self, key: &str, value: Value<'a>) {
         // Dispatch on length first: one comparison per key instead of many.
         let (slot, name) = match (key.len(), key) {
@@ -76,6 +71,43 @@ impl<'a> JsonlFields<'a> {
     }
 }
 
+#[cold]
+fn bad_number(field: &str, text: &str, kind: RejectKind) -> Rejection {
+    let message = if kind == RejectKind::InvalidValue {
+        format!("`{field}` must not be negative (got {text})")
+    } else {
+        format!("`{field}` must be a whole number of bytes (got {text})")
+    };
+    Rejection::new(kind, message)
+}
+
+#[cold]
+fn not_an_ip(field: &str, text: &str) -> Rejection {
+    Rejection::new(
+        RejectKind::InvalidClientip,
+        format!("`{field}` \"{}\" is not an IP address", shorten(text)),
+    )
+}
+
+#[cold]
+fn invalid_url(field: &str, url: &str, why: &str) -> Rejection {
+    let message = if url.len() > 60 {
+        format!("invalid `{field}`: {why}")
+    } else {
+        format!("invalid `{field}` \"{url}\": {why}")
+    };
+    Rejection::new(RejectKind::InvalidUrl, message)
+}
+
+#[cold]
+fn wrong_type(field: &str, wanted: &str, v: &Value<'_>) -> Rejection {
+    Rejection::new(
+        RejectKind::WrongType,
+        format!("`{field}` must be {wanted}, not {}", v.type_name()),
+    )
+}
+
+#[cold]
 fn missing(field: &str) -> Rejection {
     Rejection::new(
         RejectKind::MissingField,
@@ -84,18 +116,19 @@ fn missing(field: &str) -> Rejection {
 }
 
 /// A required string field: absent or null is missing, another type is wrong.
+/// Inlined (as the other field readers are): returned out of line, the
+/// result was read back wider than written, a stalled store forward.
+#[inline(always)]
 fn required_str<'a>(field: &str, v: Option<Value<'a>>) -> Result<Cow<'a, str>, Rejection> {
     match v {
-        None | Some(Value::Null) => Err(missing(field)),
         Some(Value::Str(s)) => Ok(s.decode()),
-        Some(other) => Err(Rejection::new(
-            RejectKind::WrongType,
-            format!("`{field}` must be a string, not {}", other.type_name()),
-        )),
+        None | Some(Value::Null) => Err(missing(field)),
+        Some(other) => Err(wrong_type(field, "a string", &other)),
     }
 }
 
 /// An optional string field: null counts as absent, another type is wrong.
+#[inline(always)]
 fn optional_str<'a>(field: &str, v: Option<Value<'a>>) -> Result<Option<Cow<'a, str>>, Rejection> {
     match v {
         None | Some(Value::Null) => Ok(None),
@@ -307,31 +340,11 @@ fn build<'a>(
 
     let clientip = required_str(&names.clientip, f.clientip)?;
     if clientip.parse::<IpAddr>().is_err() {
-        return Err(Rejection::new(
-            RejectKind::InvalidClientip,
-            format!(
-                "`{}` \"{}\" is not an IP address",
-                names.clientip,
-                shorten(&clientip)
-            ),
-        ));
+        return Err(not_an_ip(&names.clientip, &clientip));
     }
 
     let url = required_str(&names.url, f.url)?;
-    let url_for_message = if url.len() > 60 {
-        None
-    } else {
-        Some(url.to_string())
-    };
-    let destination = host_of(url).map_err(|why| {
-        Rejection::new(
-            RejectKind::InvalidUrl,
-            match url_for_message {
-                Some(u) => format!("invalid `{}` \"{u}\": {why}", names.url),
-                None => format!("invalid `{}`: {why}", names.url),
-            },
-        )
-    })?;
+    let destination = host_of(&url).map_err(|why| invalid_url(&names.url, &url, why))?;
 
     let action = action()?;
 

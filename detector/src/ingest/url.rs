@@ -125,10 +125,10 @@ fn slow_host(url: &str) -> Result<String, &'static str> {
 }
 
 /// Keeps a `Cow` borrowed from `'a` when possible after a borrowing transform.
-pub(crate) fn host_of<'a>(url: Cow<'a, str>) -> Result<Cow<'a, str>, &'static str> {
+pub(crate) fn host_of<'a>(url: &Cow<'a, str>) -> Result<Cow<'a, str>, &'static str> {
     match url {
         Cow::Borrowed(u) => url_host(u),
-        Cow::Owned(u) => url_host(&u).map(|h| Cow::Owned(h.into_owned())),
+        Cow::Owned(u) => url_host(u).map(|h| Cow::Owned(h.into_owned())),
     }
 }
 
