@@ -644,10 +644,24 @@ fn read_all(
                 .map_err(|e| Fail(format!("cannot open {}: {e}", source.arg)))?;
             Box::new(f)
         };
+        let cannot_read = |e: io::Error| Fail(format!("cannot read {}: {e}", source.arg));
+        if threads == 1 {
+            // One thread parses what it reads at once: one small buffer,
+            // reused, stays in cache between the kernel's copy and the parse.
+            let mut buf = vec![0; HOT_READ];
+            loop {
+                let n = read_some(&mut reader, &mut buf).map_err(cannot_read)?;
+                if n == 0 {
+                    break;
+                }
+                analyzer.push(&buf[..n])?;
+                progress.show(analyzer.bytes_seen());
+            }
+            continue;
+        }
         loop {
             let mut buf = Vec::with_capacity(READ_CHUNK);
-            read_chunk(&mut reader, &mut buf)
-                .map_err(|e| Fail(format!("cannot read {}: {e}", source.arg)))?;
+            read_chunk(&mut reader, &mut buf).map_err(cannot_read)?;
             if buf.is_empty() {
                 break;
             }
@@ -657,6 +671,23 @@ fn read_all(
     }
     progress.done();
     Ok(analyzer)
+}
+
+/// What is read at a time where the reading thread also parses (one
+/// thread, or a slice): 256 KiB, reused, is still in the core's cache when
+/// parsed. Measured on 1M events: 2 threads in slices 0.33 s with a fresh
+/// 4 MiB buffer per read, 0.315 s with this; 64 KiB and 1 MiB were slower.
+pub(crate) const HOT_READ: usize = 256 << 10;
+
+/// Reads what is there, up to `buf.len()` bytes (0 at the end), retrying
+/// an interrupted read.
+pub(crate) fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
 }
 
 /// Reads up to `READ_CHUNK` bytes into `buf`'s spare capacity (no zeroing);

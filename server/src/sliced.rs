@@ -18,7 +18,7 @@ use std::sync::mpsc;
 
 use detector::{split_head, Analyzer, Config, Error};
 
-use crate::cli::{read_chunk, READ_CHUNK};
+use crate::cli::{read_some, HOT_READ};
 
 /// Slices per thread: enough that a thread slowed by the rest of the
 /// machine takes fewer.
@@ -188,14 +188,14 @@ impl Plan {
         let mut file = File::open(path)?;
         file.seek(SeekFrom::Start(self.bounds[i]))?;
         let mut rest = file.take(self.bounds[i + 1] - self.bounds[i]);
+        let mut buf = vec![0; HOT_READ];
         loop {
-            let mut buf = Vec::with_capacity(READ_CHUNK);
-            read_chunk(&mut rest, &mut buf)?;
-            if buf.is_empty() {
+            let n = read_some(&mut rest, &mut buf)?;
+            if n == 0 {
                 return Ok(());
             }
-            on_read(buf.len() as u64);
-            analyzer.push_owned(buf)?;
+            on_read(n as u64);
+            analyzer.push(&buf[..n])?;
         }
     }
 }
