@@ -19,7 +19,8 @@ import { CHROMIUM_ARGS, canonical, dataDir, installPackage, repoRoot, runCli, se
  * 320,000 B. Analysis in slices across workers (`splitHead`, `sliceOf`,
  * `finishSlice`, `mergeSlice`: the merging of partial analyses, which the
  * single-threaded module had left out, and their binary form) brought it to
- * 330,302 B, so the budget is 340,000 B.
+ * 330,302 B, so the budget is 340,000 B. Inlining the scanner's hot path
+ * (1.4x faster in Node) made it 333,393 B, within it.
  */
 const WASM_GZIP_BUDGET = 340_000;
 
