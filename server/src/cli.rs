@@ -620,12 +620,9 @@ fn read_all(
                 progress.show(now);
             };
             let first = make()?.with_filename(name.clone());
-            let analyzer =
-                plan.read(path, first, make, threads, &on_read)
-                    .map_err(|e| match e {
-                        crate::sliced::Failure::Read(e) => cannot_read(e),
-                        crate::sliced::Failure::Detector(e) => Fail::from(e),
-                    })?;
+            let analyzer = plan
+                .read(path, first, make, threads, &on_read)
+                .map_err(|e| read_failure(arg, e))?;
             progress.done();
             return Ok(analyzer);
         }
@@ -644,24 +641,17 @@ fn read_all(
                 .map_err(|e| Fail(format!("cannot open {}: {e}", source.arg)))?;
             Box::new(f)
         };
-        let cannot_read = |e: io::Error| Fail(format!("cannot read {}: {e}", source.arg));
         if threads == 1 {
-            // One thread parses what it reads at once: one small buffer,
-            // reused, stays in cache between the kernel's copy and the parse.
-            let mut buf = vec![0; HOT_READ];
-            loop {
-                let n = read_some(&mut reader, &mut buf).map_err(cannot_read)?;
-                if n == 0 {
-                    break;
-                }
-                analyzer.push(&buf[..n])?;
-                progress.show(analyzer.bytes_seen());
-            }
+            // One thread parses what it reads at once, as a slice's does.
+            crate::sliced::feed(&mut reader, &mut analyzer, &mut |a: &Analyzer, _| {
+                progress.show(a.bytes_seen())
+            })
+            .map_err(|e| read_failure(&source.arg, e))?;
             continue;
         }
         loop {
             let mut buf = Vec::with_capacity(READ_CHUNK);
-            read_chunk(&mut reader, &mut buf).map_err(cannot_read)?;
+            read_chunk(&mut reader, &mut buf).map_err(|e| read_failure(&source.arg, e.into()))?;
             if buf.is_empty() {
                 break;
             }
@@ -673,20 +663,11 @@ fn read_all(
     Ok(analyzer)
 }
 
-/// What is read at a time where the reading thread also parses (one
-/// thread, or a slice): 256 KiB, reused, is still in the core's cache when
-/// parsed. Measured on 1M events: 2 threads in slices 0.33 s with a fresh
-/// 4 MiB buffer per read, 0.315 s with this; 64 KiB and 1 MiB were slower.
-pub(crate) const HOT_READ: usize = 256 << 10;
-
-/// Reads what is there, up to `buf.len()` bytes (0 at the end), retrying
-/// an interrupted read.
-pub(crate) fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match r.read(buf) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            other => return other,
-        }
+/// A failure reading input `arg`: which input and why, or the detector's error.
+fn read_failure(arg: &str, e: crate::sliced::Failure) -> Fail {
+    match e {
+        crate::sliced::Failure::Read(e) => Fail(format!("cannot read {arg}: {e}")),
+        crate::sliced::Failure::Detector(e) => Fail::from(e),
     }
 }
 

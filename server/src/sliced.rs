@@ -18,7 +18,12 @@ use std::sync::mpsc;
 
 use detector::{split_head, Analyzer, Config, Error};
 
-use crate::cli::{read_some, HOT_READ};
+/// What is read at a time where the reading thread also parses (a slice,
+/// or the CLI's one thread): 256 KiB, reused, is still in the core's cache
+/// when parsed. Measured on 1M events: 2 threads in slices 0.33 s with a
+/// fresh 4 MiB buffer per read, 0.315 s with this; 64 KiB and 1 MiB were
+/// slower.
+const HOT_READ: usize = 256 << 10;
 
 /// Slices per thread: enough that a thread slowed by the rest of the
 /// machine takes fewer.
@@ -188,14 +193,27 @@ impl Plan {
         let mut file = File::open(path)?;
         file.seek(SeekFrom::Start(self.bounds[i]))?;
         let mut rest = file.take(self.bounds[i + 1] - self.bounds[i]);
-        let mut buf = vec![0; HOT_READ];
-        loop {
-            let n = read_some(&mut rest, &mut buf)?;
-            if n == 0 {
-                return Ok(());
-            }
-            on_read(n as u64);
-            analyzer.push(&buf[..n])?;
-        }
+        feed(&mut rest, analyzer, &mut |_, n| on_read(n))
+    }
+}
+
+/// Pushes everything `r` has into `analyzer`, [`HOT_READ`] bytes at a time
+/// through one reused buffer (an interrupted read is retried);
+/// `on_read(analyzer, bytes)` after each read.
+pub fn feed(
+    r: &mut dyn Read,
+    analyzer: &mut Analyzer,
+    on_read: &mut dyn FnMut(&Analyzer, u64),
+) -> Result<(), Failure> {
+    let mut buf = vec![0; HOT_READ];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        analyzer.push(&buf[..n])?;
+        on_read(analyzer, n as u64);
     }
 }
