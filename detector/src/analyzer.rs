@@ -224,9 +224,11 @@ pub struct Analyzer {
 /// first (the one line that may start with a byte-order mark).
 const SLICE_BASE: u64 = 1 << 48;
 
-/// What a slice of a file adds up to, as it crosses to the analyzer of the
-/// bytes before it ([`Analyzer::finish_slice`], [`Analyzer::merge_slice`]).
-struct Slice {
+/// What a slice of a file adds up to, on its way to the analyzer of the
+/// bytes before it: as bytes across workers ([`Analyzer::finish_slice`],
+/// [`Analyzer::merge_slice`]), or as it is between threads of one process
+/// ([`Analyzer::finish_slice_here`], [`Analyzer::merge_slice_here`]).
+pub struct Slice {
     /// Which detector made it: a slice is merged only by the same one.
     made_by: String,
     lines: u64,
@@ -743,7 +745,17 @@ impl Analyzer {
     /// Ends a slice ([`Analyzer::slice_of`]): what its lines add up to, as
     /// bytes for [`Analyzer::merge_slice`] (bounded by its entities and
     /// kept rows, not by its lines).
-    pub fn finish_slice(mut self) -> Result<Vec<u8>, Error> {
+    pub fn finish_slice(self) -> Result<Vec<u8>, Error> {
+        let slice = self.finish_slice_here()?;
+        let mut out = Vec::new();
+        slice.encode(&mut out);
+        Ok(out)
+    }
+
+    /// [`Analyzer::finish_slice`] for a thread of the same process: the
+    /// slice as it is, for [`Analyzer::merge_slice_here`]. Encoding and
+    /// decoding a slice of a million entities cost more than reading it.
+    pub fn finish_slice_here(mut self) -> Result<Slice, Error> {
         if self.line_base != SLICE_BASE {
             return Err(Error::Slice(
                 "this analyzer was not made with slice_of".into(),
@@ -760,15 +772,12 @@ impl Analyzer {
         if let Some(pool) = self.pool.take() {
             pool.finish(&mut partial, self.config.input.max_reported_errors);
         }
-        let slice = Slice {
+        Ok(Slice {
             made_by: slice_maker(),
             lines: self.inputs[0].lines,
             bytes,
             partial,
-        };
-        let mut out = Vec::new();
-        slice.encode(&mut out);
-        Ok(out)
+        })
     }
 
     /// Adds a slice that another analyzer read ([`Analyzer::finish_slice`]):
@@ -776,13 +785,7 @@ impl Analyzer {
     /// file's first slice into this analyzer, then merge the others in file
     /// order.
     pub fn merge_slice(&mut self, slice: &[u8]) -> Result<(), Error> {
-        self.status()?;
-        if self.line_base != 1 || !self.splittable() {
-            return Err(Error::Slice(
-                "a slice is merged into the analyzer of the plain JSONL bytes before it, which end at a line start"
-                    .into(),
-            ));
-        }
+        self.check_merge()?;
         let mut reader = Reader::new(slice);
         let slice = Slice::decode(&mut reader)
             .and_then(|s| match reader.is_empty() {
@@ -790,6 +793,12 @@ impl Analyzer {
                 false => Err("bytes after its end".into()),
             })
             .map_err(|e| Error::Slice(format!("not a slice's analysis: {e}")))?;
+        self.merge_slice_here(slice)
+    }
+
+    /// [`Analyzer::merge_slice`] of a [`Analyzer::finish_slice_here`].
+    pub fn merge_slice_here(&mut self, slice: Slice) -> Result<(), Error> {
+        self.check_merge()?;
         if slice.made_by != slice_maker() {
             return Err(Error::Slice(format!(
                 "the slice was analyzed by {}, this is {}",
@@ -804,6 +813,17 @@ impl Analyzer {
         self.next_line += slice.lines;
         self.bytes_seen += slice.bytes;
         self.current().bytes += slice.bytes;
+        Ok(())
+    }
+
+    fn check_merge(&self) -> Result<(), Error> {
+        self.status()?;
+        if self.line_base != 1 || !self.splittable() {
+            return Err(Error::Slice(
+                "a slice is merged into the analyzer of the plain JSONL bytes before it, which end at a line start"
+                    .into(),
+            ));
+        }
         Ok(())
     }
 

@@ -65,7 +65,7 @@ pub mod vocab;
 pub mod wasm;
 mod wire;
 
-pub use analyzer::{split_head, Analyzer, Finished};
+pub use analyzer::{split_head, Analyzer, Finished, Slice};
 #[cfg(all(target_arch = "wasm32", not(feature = "tz")))]
 pub use clock::host_zone_names;
 pub use config::{

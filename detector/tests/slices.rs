@@ -1,5 +1,6 @@
 //! A file analyzed in slices (`Analyzer::slice_of`, `finish_slice`,
-//! `merge_slice`), as the browser splits it across workers: for every
+//! `merge_slice`, and the `_here` pair between threads), as the browser
+//! splits it across workers and the CLI across threads: for every
 //! sample, random cut points at line starts and every logs mode, the
 //! report equals one analyzer's over the whole file — line numbers of
 //! rejections, rows and largest events included, the re-reading passes
@@ -33,13 +34,21 @@ fn sliced(config: &Config, data: &[u8], cuts: &[usize]) -> Report {
     loop {
         let mut first = passes.analyzer().unwrap();
         first.push(&data[..bounds[1]]).unwrap();
-        for w in bounds[1..].windows(2) {
+        for (k, w) in bounds[1..].windows(2).enumerate() {
             let mut a = passes.analyzer().unwrap().slice_of(head).unwrap();
             // In pieces, as a worker reads a File.
             for piece in data[w[0]..w[1]].chunks(4096) {
                 a.push(piece).unwrap();
             }
-            first.merge_slice(&a.finish_slice().unwrap()).unwrap();
+            // As bytes (across workers) and as they are (across threads),
+            // taking turns.
+            if k % 2 == 0 {
+                first.merge_slice(&a.finish_slice().unwrap()).unwrap();
+            } else {
+                first
+                    .merge_slice_here(a.finish_slice_here().unwrap())
+                    .unwrap();
+            }
         }
         if let Pass::Done(r) = passes.finish(first).unwrap() {
             return *r;

@@ -2,7 +2,7 @@
 //! at line starts ([`detector::split_head`]), each slice is read by an
 //! analyzer of its own ([`detector::Analyzer::slice_of`]) on whichever
 //! thread is free, and the slices are merged in file order into the
-//! analyzer of the first ([`detector::Analyzer::merge_slice`]) — the report
+//! analyzer of the first ([`detector::Analyzer::merge_slice_here`]) — the report
 //! of reading the file whole. Against the analyzer's own threads (one
 //! reader handing 4 MB blocks to parsers, their partials merged on the
 //! reading thread) there is no single reading thread to wait for and a
@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use detector::{split_head, Analyzer, Config, Error};
+use detector::{split_head, Analyzer, Config, Error, Slice};
 
 /// What is read at a time where the reading thread also parses (a slice,
 /// or the CLI's one thread): 256 KiB, reused, is still in the core's cache
@@ -148,7 +148,7 @@ impl Plan {
                         ready.insert(i, slice?);
                     }
                     if let Some(slice) = ready.remove(&merged) {
-                        first.merge_slice(&slice)?;
+                        first.merge_slice_here(slice)?;
                         merged += 1;
                         continue;
                     }
@@ -177,10 +177,10 @@ impl Plan {
         i: usize,
         make: &(dyn Fn() -> Result<Analyzer, Error> + Sync),
         on_read: &(dyn Fn(u64) + Sync),
-    ) -> Result<Vec<u8>, Failure> {
+    ) -> Result<Slice, Failure> {
         let mut analyzer = make()?.slice_of(&self.head)?;
         self.read_range(path, i, &mut analyzer, on_read)?;
-        Ok(analyzer.finish_slice()?)
+        Ok(analyzer.finish_slice_here()?)
     }
 
     fn read_range(
