@@ -59,10 +59,17 @@ pub(crate) fn score_entities(
     p: &mut Partial,
     rules: &RuleThresholds,
 ) -> Result<Vec<Assessment>, Error> {
-    let mut accs: Vec<_> = std::mem::take(&mut p.entities).into_iter().collect();
-    accs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Sorted by name, compared first by their first 16 bytes as one number
+    // (an IP address or a short user name is decided there) and only then
+    // in full: a million names compared through `memcmp` took a tenth of
+    // the run.
+    let mut accs: Vec<_> = std::mem::take(&mut p.entities)
+        .into_iter()
+        .map(|(name, acc)| (name_prefix(&name), name, acc))
+        .collect();
+    accs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     accs.into_iter()
-        .map(|(name, mut acc)| {
+        .map(|(_, name, mut acc)| {
             let (features, peak_start) = acc.features().ok_or(Error::OutOfOrder { entities: 1 })?;
             let rules = scoring::fired_rules(&features, acc.events, rules);
             acc.times = Times::default();
@@ -84,6 +91,15 @@ pub(crate) fn score_entities(
             })
         })
         .collect()
+}
+
+/// The first 16 bytes of `name`, zero-padded, big-endian: ordered as the
+/// names are, up to ties that the full comparison breaks.
+fn name_prefix(name: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = name.len().min(16);
+    b[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u128::from_be_bytes(b)
 }
 
 /// Stage 2: the Isolation Forest over the population (see
@@ -242,4 +258,25 @@ pub(crate) fn entity_reports(
             last_seen: format_rfc3339(s.last_seen),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_prefix;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Prefix first, then the whole name: the order of the names.
+        #[test]
+        fn prefix_then_name_is_name_order(mut names in prop::collection::vec(
+            prop::string::string_regex("[a\\x00-\\x02é.0-9]{0,20}").unwrap(), 0..60)
+        ) {
+            let mut by_prefix = names.clone();
+            by_prefix.sort_unstable_by(|a, b| {
+                name_prefix(a).cmp(&name_prefix(b)).then_with(|| a.cmp(b))
+            });
+            names.sort_unstable();
+            prop_assert_eq!(by_prefix, names);
+        }
+    }
 }
