@@ -165,7 +165,7 @@ pub(crate) fn write(
         peak_activity: overview::peak_activity(&p),
         timeline,
         anomalies,
-        entities: population::entity_reports(&population, entity_field, listed),
+        entities: population::entity_reports(population, entity_field, listed),
         population_medians: FeatureValues::from_array(spread.median),
         population_ranges: FeatureRanges::from_array(spread.ranges),
         events_by_hour: p.per_hour.to_vec(),

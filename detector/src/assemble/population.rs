@@ -231,26 +231,29 @@ pub(crate) fn clientip_of(entity: &str, entity_field: EntityField) -> Option<Str
 
 /// The report's `entities`: the whole population, in its final order.
 /// The `entities` list: every entity, the anomalous ones, or none.
+/// The report's `entities`: the assessments listed, each dropped (its
+/// accumulator with it) as its entry is made, so a million of both are not
+/// held at once.
 pub(crate) fn entity_reports(
-    population: &[Assessment],
+    population: Vec<Assessment>,
     entity_field: EntityField,
     listed: PopulationMode,
 ) -> Vec<EntityReport> {
     population
-        .iter()
+        .into_iter()
         .filter(|s| match listed {
             PopulationMode::All => true,
             PopulationMode::Anomalous => s.severity.is_some(),
             PopulationMode::None => false,
         })
         .map(|s| EntityReport {
-            entity: s.entity.clone(),
             clientip: clientip_of(&s.entity, entity_field),
+            entity: s.entity,
             request_count: s.events,
-            features: s.features.clone(),
+            features: s.features,
             isolation_score: s.score,
             is_outlier: s.outlier,
-            triggered_rules: s.rules.clone(),
+            triggered_rules: s.rules,
             allowlisted: s.allowlisted,
             severity: s.severity,
             confidence: s.confidence,
