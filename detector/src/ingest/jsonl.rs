@@ -20,11 +20,29 @@ fn non_negative_int(field: &str, v: &Value<'_>) -> Result<u64, Rejection> {
             if text.starts_with('-') {
                 return Err(bad_number(field, text, RejectKind::InvalidValue));
             }
-            text.parse::<u64>()
-                .map_err(|_| bad_number(field, text, RejectKind::WrongType))
+            whole_number(text).ok_or_else(|| bad_number(field, text, RejectKind::WrongType))
         }
         other => Err(wrong_type(field, "a number", other)),
     }
+}
+
+/// `text` (a JSON number, grammar-checked) as a u64 when it is one: digits
+/// only, no overflow. What `str::parse::<u64>` accepts of such a text, in a
+/// tenth of the instructions.
+#[inline(always)]
+fn whole_number(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in text.as_bytes() {
+        let digit = c.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    Some(v)
 }
 
 #[derive(Default)]
@@ -405,6 +423,27 @@ fn build<'a>(
 mod tests {
     use super::*;
     use crate::config::{Fields, Format, Preset};
+
+    proptest::proptest! {
+        /// Over JSON numbers (and near misses), what `str::parse::<u64>` says.
+        #[test]
+        fn whole_number_is_parse_u64(text in "-?(0|[1-9][0-9]{0,21})(\\.[0-9]{1,3})?([eE][+-]?[0-9]{1,2})?") {
+            proptest::prop_assert_eq!(whole_number(&text), text.parse::<u64>().ok());
+        }
+    }
+
+    #[test]
+    fn whole_number_edges() {
+        for text in [
+            "0",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "",
+        ] {
+            assert_eq!(whole_number(text), text.parse::<u64>().ok(), "{text}");
+        }
+    }
 
     fn jsonl_default() -> Mapping {
         Mapping::resolve(&Fields::default(), Format::Jsonl).unwrap()
