@@ -104,18 +104,31 @@ pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
     if s.get(i) == Some(&b'.') {
         i += 1;
         let start = i;
-        let mut scale = 100_000_000i64;
+        // Nanoseconds: the first nine digits; any further are truncated.
         while let Some(&c) = s.get(i) {
             if !c.is_ascii_digit() {
                 break;
             }
-            frac += i64::from(c - b'0') * scale;
-            scale /= 10;
+            if i - start < 9 {
+                frac = frac * 10 + i64::from(c - b'0');
+            }
             i += 1;
         }
         if i == start {
             return Err("empty fractional seconds");
         }
+        const POW10: [i64; 9] = [
+            100_000_000,
+            10_000_000,
+            1_000_000,
+            100_000,
+            10_000,
+            1_000,
+            100,
+            10,
+            1,
+        ];
+        frac *= POW10[(i - start).min(9) - 1];
     }
     let offset_secs = match s.get(i) {
         Some(b'Z' | b'z') => {
