@@ -37,9 +37,8 @@ import argparse, importlib, json, sys
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import IsolationForest
 
-bp = importlib.import_module("bench-python")  # FEATURES, RULES, severity, ...
+bp = importlib.import_module("bench-python")  # FEATURES, judge, is_ip, ...
 HOST = r"://(?:[^/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)"  # urlsplit's netloc, less userinfo and port
 
 
@@ -88,43 +87,14 @@ def main():
     feats["off_hours_request_ratio"] = feats["off"] / feats["request_count"]
     t_features = time.perf_counter()
 
-    n = len(feats)
-    X = feats[bp.FEATURES].to_numpy(np.float32)
-    scores, outliers, skipped = [None] * n, [False] * n, None
-    if n < 20:
-        skipped = "fewer than 20 entities"
-    elif len(feats[bp.FEATURES].drop_duplicates()) == 1:
-        skipped = "all entities have identical features"
-    else:
-        forest = IsolationForest(n_estimators=100, max_samples=min(256, n),
-                                 contamination=0.1, random_state=0).fit(X)
-        s = -forest.score_samples(X)
-        outliers = ((forest.predict(X) == -1) & (s >= 0.6)).tolist()
-        scores = s.tolist()
-    t_forest = time.perf_counter()
-
-    report = {}
-    counts = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
-    methods = {"Rule-based": 0, "Statistical": 0, "Hybrid": 0}
-    rows = feats[bp.FEATURES].to_dict("records")
-    for name, count, row, score, outlier in zip(feats.index, feats["request_count"].tolist(),
-                                                rows, scores, outliers):
-        rules = [rule for rule, feature, threshold in bp.RULES if row[feature] >= threshold]
-        sev = bp.severity(rules, outlier, score)
-        if sev:
-            counts[sev] += 1
-            methods["Hybrid" if rules and outlier else "Rule-based" if rules else "Statistical"] += 1
-        report[name] = {"request_count": count, "features": row, "isolation_score": score,
-                        "is_outlier": outlier, "triggered_rules": rules, "severity": sev}
+    report, summary, t_forest = bp.judge(feats.index.tolist(), feats["request_count"].tolist(),
+                                         feats[bp.FEATURES].to_dict("records"))
     if args.features_out:
         with open(args.features_out, "w") as out:
             json.dump(report, out, indent=1)
     t_end = time.perf_counter()
 
-    print(f"{len(df)} rows, {malformed} malformed, {n} entities, "
-          f"{sum(counts.values())} anomalies ({', '.join(f'{k} {v}' for k, v in counts.items())}; "
-          f"{', '.join(f'{k} {v}' for k, v in methods.items())})"
-          + (f", forest skipped: {skipped}" if skipped else ""))
+    print(f"{len(df)} rows, {malformed} malformed, {summary}")
     print(f"imports {t_start - T0:.2f} s, read {t_read - t_start:.2f} s, "
           f"features {t_features - t_read:.2f} s, forest {t_forest - t_features:.2f} s, "
           f"total {t_end - T0:.2f} s", file=sys.stderr)

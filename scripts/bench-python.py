@@ -127,6 +127,43 @@ def severity(rules, outlier, score):
     return "Low" if outlier else None
 
 
+def judge(names, counts, rows):
+    """The forest, rules and severities over the entities (names sorted, their
+    event counts, their feature dicts): the --features-out report, a summary
+    line, and when the forest was done (for the time split)."""
+    n = len(rows)
+    X = np.array([[r[k] for k in FEATURES] for r in rows], dtype=np.float32)
+    scores, outliers, skipped = [None] * n, [False] * n, None
+    if n < 20:
+        skipped = "fewer than 20 entities"
+    elif all(r == rows[0] for r in rows):
+        skipped = "all entities have identical features"
+    else:
+        forest = IsolationForest(n_estimators=100, max_samples=min(256, n),
+                                 contamination=0.1, random_state=0).fit(X)
+        s = -forest.score_samples(X)
+        outliers = ((forest.predict(X) == -1) & (s >= 0.6)).tolist()
+        scores = s.tolist()
+    t_forest = time.perf_counter()
+
+    report = {}
+    by_severity = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
+    methods = {"Rule-based": 0, "Statistical": 0, "Hybrid": 0}
+    for name, count, row, score, outlier in zip(names, counts, rows, scores, outliers):
+        rules = [rule for rule, feature, threshold in RULES if row[feature] >= threshold]
+        sev = severity(rules, outlier, score)
+        if sev:
+            by_severity[sev] += 1
+            methods["Hybrid" if rules and outlier else "Rule-based" if rules else "Statistical"] += 1
+        report[name] = {"request_count": count, "features": row, "isolation_score": score,
+                        "is_outlier": outlier, "triggered_rules": rules, "severity": sev}
+    summary = (f"{n} entities, {sum(by_severity.values())} anomalies "
+               f"({', '.join(f'{k} {v}' for k, v in by_severity.items())}; "
+               f"{', '.join(f'{k} {v}' for k, v in methods.items())})"
+               + (f", forest skipped: {skipped}" if skipped else ""))
+    return report, summary, t_forest
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file")
@@ -172,42 +209,13 @@ def main():
                      "off_hours_request_ratio": e.off_hours / e.count})
     t_parsed = time.perf_counter()
 
-    n = len(rows)
-    X = np.array([[r[k] for k in FEATURES] for r in rows], dtype=np.float32)
-    scores, outliers, skipped = [None] * n, [False] * n, None
-    if n < 20:
-        skipped = "fewer than 20 entities"
-    elif all(r == rows[0] for r in rows):
-        skipped = "all entities have identical features"
-    else:
-        forest = IsolationForest(n_estimators=100, max_samples=min(256, n),
-                                 contamination=0.1, random_state=0).fit(X)
-        s = -forest.score_samples(X)
-        outliers = ((forest.predict(X) == -1) & (s >= 0.6)).tolist()
-        scores = s.tolist()
-    t_forest = time.perf_counter()
-
-    report = {}
-    counts = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
-    methods = {"Rule-based": 0, "Statistical": 0, "Hybrid": 0}
-    for name, row, score, outlier in zip(names, rows, scores, outliers):
-        rules = [rule for rule, feature, threshold in RULES if row[feature] >= threshold]
-        sev = severity(rules, outlier, score)
-        if sev:
-            counts[sev] += 1
-            methods["Hybrid" if rules and outlier else "Rule-based" if rules else "Statistical"] += 1
-        report[name] = {"request_count": entities[name].count, "features": row,
-                        "isolation_score": score, "is_outlier": outlier,
-                        "triggered_rules": rules, "severity": sev}
+    report, summary, t_forest = judge(names, [entities[k].count for k in names], rows)
     if args.features_out:
         with open(args.features_out, "w") as out:
             json.dump(report, out, indent=1)
     t_end = time.perf_counter()
 
-    print(f"{lineno} lines, {malformed} malformed, {n} entities, "
-          f"{sum(counts.values())} anomalies ({', '.join(f'{k} {v}' for k, v in counts.items())}; "
-          f"{', '.join(f'{k} {v}' for k, v in methods.items())})"
-          + (f", forest skipped: {skipped}" if skipped else ""))
+    print(f"{lineno} lines, {malformed} malformed, {summary}")
     print(f"imports {t_start - T0:.2f} s, parse+aggregate {t_parsed - t_start:.2f} s, "
           f"forest {t_forest - t_parsed:.2f} s, total {t_end - T0:.2f} s", file=sys.stderr)
 
