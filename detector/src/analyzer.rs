@@ -419,6 +419,13 @@ impl Analyzer {
         self.lines_before + self.next_line - self.line_base
     }
 
+    /// Distinct entities in the lines parsed so far on this thread: all of
+    /// them without [`Analyzer::with_threads`] (as on wasm).
+    #[cfg(feature = "wasm")]
+    pub(crate) fn entities_seen(&self) -> u64 {
+        self.main.entities.len() as u64
+    }
+
     /// Pushes a chunk. Chunks may split lines (and UTF-8 characters)
     /// anywhere. Fails only when the input is unusable as a whole (a CSV
     /// header without the needed columns); later pushes then fail the same way.

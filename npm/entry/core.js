@@ -98,6 +98,7 @@ export class Analyzer {
   #state = 'open';
   #bytes = 0;
   #lines = 0;
+  #entities = 0;
 
   constructor(options) {
     check();
@@ -127,6 +128,11 @@ export class Analyzer {
   get linesSeen() {
     if (this.#state === 'freed') this.#open();
     return this.#inner ? this.#inner.linesSeen : this.#lines;
+  }
+
+  get entitiesSeen() {
+    if (this.#state === 'freed') this.#open();
+    return this.#inner ? this.#inner.entitiesSeen : this.#entities;
   }
 
   boundTimes(exact) {
@@ -161,6 +167,7 @@ export class Analyzer {
     const inner = this.#open();
     this.#bytes = inner.bytesSeen;
     this.#lines = inner.linesSeen;
+    this.#entities = inner.entitiesSeen;
     this.#state = 'finished';
     this.#inner = undefined;
     try {

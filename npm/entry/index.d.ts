@@ -877,6 +877,8 @@ export class Analyzer {
     readonly bytesSeen: number;
     /** Complete lines seen so far, over all inputs. */
     readonly linesSeen: number;
+    /** Distinct entities (client IPs or users) in those lines, merged slices included. */
+    readonly entitiesSeen: number;
     /**
      * Keeps event times bounded, so memory grows with entities, not events
      * (for an input you can read again: a file, a `Blob`). Each entity keeps

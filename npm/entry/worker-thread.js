@@ -24,6 +24,16 @@ import { memoryBytes } from './core.js';
 // late start and an uneven share of the machine.
 const SLICES_PER_WORKER = 4;
 
+// A slice's analysis crosses to this worker as bytes, entity by entity, and
+// is merged here: for each entity that costs about as much as reading a few
+// lines. When the first slice brings thousands of entities, more than one
+// for every four lines (a million client IPs with a request each), merging
+// the others would cost more than reading them, so this worker reads the
+// rest itself, in file order, after merging the slices helpers have already
+// taken. The report is the same either way.
+const ALONE_ENTITIES = 4096;
+const ALONE_LINES_PER_ENTITY = 4;
+
 let loading;
 // Resolves with the helpers' ports once worker.js has started them.
 let helpersArrived;
@@ -181,6 +191,8 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
     const analyze = async (opts, exact, rowsFor) => {
       pass += 1;
       const analyzer = analyzerFor({ options: opts, exact, rowsFor });
+      // The workers reading in this pass (1 once this one reads on alone).
+      let readers = reading;
       // Bytes and lines read of the slices not merged yet, by slice.
       const unmerged = new Map();
       try {
@@ -192,7 +204,7 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
           lines: analyzer.linesSeen + sum(unmerged.values(), 'lines'),
           total,
           memory: memory(),
-          workers: reading,
+          workers: readers,
           finished,
           pass,
         });
@@ -205,9 +217,11 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
           const ready = new Map();
           // Slice 0 is this worker's; the rest go out in file order.
           let taken = 1;
+          // Whether this worker reads the rest itself (no more merging).
+          let alone = false;
           const job = (i) => ({ file, start: bounds[i], end: bounds[i + 1], head, options: opts, exact, rowsFor, chunkSize });
           helpers.then((ports) => ports.forEach(async (port, h) => {
-            for (let i = taken; i < count; i = taken) {
+            for (let i = taken; i < count && !alone; i = taken) {
               taken += 1;
               try {
                 const slice = await sliceOn(port, job(i), (p) => {
@@ -234,9 +248,19 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
             }
           };
           await read(analyzer, file, 0, bounds[1], chunkSize, () => progress(false));
+          const entities = analyzer.entitiesSeen;
+          alone = entities >= ALONE_ENTITIES && entities * ALONE_LINES_PER_ENTITY > analyzer.linesSeen;
+          if (alone) readers = 1;
           // Then this worker takes slices like a helper, merging as it goes.
           for (let i = taken; i < count; i = taken) {
             taken += 1;
+            if (alone) {
+              // The slices before this one first: file order.
+              for (; merged < i; mergeReady()) await done[merged].promise;
+              await read(analyzer, file, bounds[i], bounds[i + 1], chunkSize, () => progress(false));
+              merged = i + 1;
+              continue;
+            }
             ready.set(i, await readSlice(job(i), (a) => {
               unmerged.set(i, { bytes: a.bytesSeen, lines: a.linesSeen });
               progress(false);
@@ -254,7 +278,9 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
         const before = memory();
         const out = exact ? analyzer.finishBounded() : { report: analyzer.finish() };
         // Read before free(): the final counts, for the last progress call.
-        return { ...out, bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, pass, memory: Math.max(before, memory()) };
+        return {
+          ...out, bytes: analyzer.bytesSeen, lines: analyzer.linesSeen, pass, memory: Math.max(before, memory()), workers: readers,
+        };
       } finally {
         analyzer.free();
       }
@@ -275,7 +301,7 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
     // Once more when the report is built: building it is the last of the
     // work, and the memory figure is then the workers' peak.
     self.postMessage({
-      type: 'progress', bytes: out.bytes, lines: out.lines, total, memory: out.memory, workers: reading, finished: true, pass: out.pass,
+      type: 'progress', bytes: out.bytes, lines: out.lines, total, memory: out.memory, workers: out.workers, finished: true, pass: out.pass,
     });
     self.postMessage({ type: 'done', report: out.report });
   } catch (e) {

@@ -61,11 +61,13 @@ test('progress counts only complete lines', () => {
   const text = readFileSync(join(dataDir, 'baseline_small.jsonl'), 'utf8');
   const [first, second] = text.split('\n');
   analyzer.push(first.slice(0, 10));
-  assert.deepEqual([analyzer.bytesSeen, analyzer.linesSeen], [10, 0]);
+  assert.deepEqual([analyzer.bytesSeen, analyzer.linesSeen, analyzer.entitiesSeen], [10, 0, 0]);
   analyzer.push(first.slice(10) + '\n' + second);
-  assert.deepEqual([analyzer.bytesSeen, analyzer.linesSeen], [first.length + 1 + second.length, 1]);
+  assert.deepEqual([analyzer.bytesSeen, analyzer.linesSeen, analyzer.entitiesSeen], [first.length + 1 + second.length, 1, 1]);
   analyzer.push('\n');
   assert.equal(analyzer.linesSeen, 2);
+  const ip = (line) => JSON.parse(line).clientip;
+  assert.equal(analyzer.entitiesSeen, new Set([ip(first), ip(second)]).size);
   const report = analyzer.finish();
   assert.equal(report.total_logs, 2);
   assert.equal(analyzer.linesSeen, 2, 'progress stays readable after finish');

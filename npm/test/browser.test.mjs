@@ -209,6 +209,45 @@ test('signaltrace/worker: a file split across workers gives the one-worker repor
   assert.ok(JSON.parse(reversed.split).lines.rejected > 0, 'the malformed lines are reported');
 });
 
+test('signaltrace/worker: a file with an entity on most lines is read on by one worker, same report', async (t) => {
+  const page = await open(t, '/site/plain.html');
+  if (!page) return;
+  const out = await page.evaluate(async () => {
+    const { analyzeFile } = await import('/pkg/worker.js');
+    const { analyze, ready } = await import('/pkg/index.js');
+    await ready;
+    // 72,000 client IPs with one request each (every 7th denied), 6,000 a
+    // slice: merging slices of it would cost more than reading them.
+    const lines = [];
+    for (let i = 0; i < 72000; i++) {
+      const time = new Date(Date.UTC(2026, 1, 10, 8) + i * 10).toISOString();
+      const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      const action = i % 7 === 0 ? 'DENY' : 'ALLOW';
+      lines.push(JSON.stringify({ time, clientip: ip, url: `https://h${i % 50}.example/p`, action, responsesize: 1000 + ((i * 7919) % 9000) }));
+    }
+    const body = `${lines.join('\n')}\n`;
+    const options = { filename: 'ips.jsonl', logs: 'anomalous' };
+    let started = 0;
+    const workers = [];
+    const report = await analyzeFile(new File([body], options.filename), options, {
+      workers: 3,
+      minSlice: 512 * 1024,
+      chunkSize: 256 * 1024,
+      worker: () => {
+        started += 1;
+        return new Worker('/pkg/worker-thread.js', { type: 'module' });
+      },
+      onProgress: (p) => workers.push(p.workers),
+    });
+    return { size: body.length, started, workers, split: JSON.stringify(report), whole: JSON.stringify(analyze(body, options)) };
+  });
+  assert.ok(out.size > 12 * 512 * 1024, 'big enough for twelve slices');
+  assert.equal(canonical(JSON.parse(out.split)), canonical(JSON.parse(out.whole)));
+  assert.ok(JSON.parse(out.split).anomaly_count > 0, 'the denied IPs are anomalies, their rows kept');
+  assert.equal(out.started, 3, 'the helpers were started (and may have read a slice)');
+  assert.equal(out.workers.at(-1), 1, 'the progress says one worker read on');
+});
+
 test('signaltrace/worker: an AbortSignal cancels, errors are the detector messages', async (t) => {
   const page = await open(t, '/site/plain.html');
   if (!page) return;

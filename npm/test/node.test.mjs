@@ -96,6 +96,7 @@ test('Analyzer: finish() frees it and keeps the counts; free() and dispose make 
   assert.equal(canonical(report), canonical(analyze(log, { logs: 'none' })));
   assert.equal(a.bytesSeen, log.length);
   assert.equal(a.linesSeen, report.lines.total);
+  assert.equal(a.entitiesSeen, report.entity_count);
   assert.throws(() => a.push('x'), { message: 'this Analyzer has already finished' });
   assert.throws(() => a.finish(), { message: 'this Analyzer has already finished' });
   a.free();
@@ -103,7 +104,7 @@ test('Analyzer: finish() frees it and keeps the counts; free() and dispose make 
   assert.throws(() => a.bytesSeen, { message: 'this Analyzer has been freed' });
   const b = new Analyzer();
   b[Symbol.dispose]();
-  for (const call of [() => b.push('x'), () => b.nextInput('y'), () => b.finish(), () => b.linesSeen]) {
+  for (const call of [() => b.push('x'), () => b.nextInput('y'), () => b.finish(), () => b.linesSeen, () => b.entitiesSeen]) {
     assert.throws(call, { message: 'this Analyzer has been freed' });
   }
   // Many finished analyzers hold nothing: 200 of them fit in the memory of one.
