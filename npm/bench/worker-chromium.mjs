@@ -9,6 +9,7 @@
 // the workers started).
 //
 //   node npm/bench/worker-chromium.mjs FILE [WORKERS]
+//   PKG=DIR node npm/bench/worker-chromium.mjs ...   another build of npm/pkg (A/B runs)
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
@@ -23,7 +24,7 @@ if (!file || !(workers >= 1)) {
   process.exit(2);
 }
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const server = await serveStatic({ '/pkg/': `${root}npm/pkg` });
+const server = await serveStatic({ '/pkg/': process.env.PKG ?? `${root}npm/pkg` });
 const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();

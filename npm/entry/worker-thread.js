@@ -78,18 +78,34 @@ async function plan(file, options, count, minSlice) {
 }
 
 /**
- * Reads `file` from `start` to `end` into `analyzer`, calling `progress`
- * after each chunk. The next chunk is being read while one is analyzed.
+ * Reads `file` from `start` to `end` into `analyzer` as a stream, calling
+ * `progress` after every `chunkSize` bytes and at the end. The browser
+ * reads ahead while a piece is analyzed, and its pieces (64 KiB from disk)
+ * are still in the cache when they are copied into the WebAssembly memory
+ * and parsed, where a 16 MiB `arrayBuffer()` piece went out to memory and
+ * back (docs/PERFORMANCE.md).
  */
 async function read(analyzer, file, start, end, chunkSize, progress) {
-  const chunk = (at) => (at < end ? bytesOf(file, at, Math.min(end, at + chunkSize)) : null);
-  let next = chunk(start);
-  for (let at = start; next; at += chunkSize) {
-    const bytes = await next;
-    next = chunk(at + chunkSize);
-    analyzer.push(bytes);
-    progress();
+  const reader = file.slice(start, end).stream().getReader();
+  let done = 0;
+  let reported = 0;
+  for (;;) {
+    const { done: ended, value } = await reader.read();
+    if (ended) break;
+    // The stream's pieces are the browser's size (64 KiB from disk, a
+    // whole in-memory Blob at once): pushed up to each progress point.
+    for (let at = 0; at < value.length;) {
+      const n = Math.min(value.length - at, reported + chunkSize - done);
+      analyzer.push(n === value.length ? value : value.subarray(at, at + n));
+      at += n;
+      done += n;
+      if (done === reported + chunkSize) {
+        reported = done;
+        progress();
+      }
+    }
   }
+  if (done > reported) progress();
 }
 
 /** An analyzer for one pass: `exact` and `rowsFor` as the pass needs them. */
