@@ -34,6 +34,9 @@ pub const WINDOW_AFTER: usize = 32;
 /// One entity's event times.
 #[derive(Debug, Clone)]
 pub enum Times {
+    /// The one time of an entity seen once: most of a large population
+    /// (a million client IPs), kept without an allocation.
+    One(Nanos),
     /// Every time, unsorted.
     All(Vec<Nanos>),
     /// The bounded summary of time-ordered (or nearly) events.
@@ -89,6 +92,10 @@ impl crate::wire::Wire for Times {
                 w.encode(out);
             }
             Times::Lost => out.push(2),
+            Times::One(t) => {
+                out.push(3);
+                t.encode(out);
+            }
         }
     }
 
@@ -97,6 +104,7 @@ impl crate::wire::Wire for Times {
             0 => Times::All(Vec::decode(r)?),
             1 => Times::Window(Box::decode(r)?),
             2 => Times::Lost,
+            3 => Times::One(Nanos::decode(r)?),
             _ => return Err("unknown event times".into()),
         })
     }
@@ -260,6 +268,8 @@ impl Times {
     #[inline]
     pub fn add(&mut self, t: Nanos, window_after: Option<usize>) {
         match self {
+            Times::All(v) if v.is_empty() && window_after != Some(0) => *self = Times::One(t),
+            Times::One(first) => *self = all_of(vec![*first, t], window_after),
             Times::All(v) => {
                 v.push(t);
                 if window_after.is_some_and(|n| v.len() > n) {
@@ -292,15 +302,17 @@ impl Times {
         let mine = std::mem::replace(self, Times::Lost);
         *self = match (mine, other) {
             (Times::Lost, _) | (_, Times::Lost) => Times::Lost,
+            (Times::One(a), Times::One(b)) => all_of(vec![a, b], window_after),
+            (Times::All(mut v), Times::One(t)) | (Times::One(t), Times::All(mut v)) => {
+                v.push(t);
+                all_of(v, window_after)
+            }
             (Times::All(mut a), Times::All(b)) => {
                 a.extend(b);
-                let mut all = Times::All(a);
-                if let (Times::All(v), Some(n)) = (&all, window_after) {
-                    if v.len() > n {
-                        all.make_window();
-                    }
-                }
-                all
+                all_of(a, window_after)
+            }
+            (Times::Window(w), Times::One(t)) | (Times::One(t), Times::Window(w)) => {
+                merge_window_all(*w, vec![t])
             }
             (Times::Window(w), Times::All(v)) | (Times::All(v), Times::Window(w)) => {
                 merge_window_all(*w, v)
@@ -313,6 +325,7 @@ impl Times {
     /// `None` when the times were lost.
     pub fn peak(&mut self) -> Option<(u64, Nanos)> {
         match self {
+            Times::One(t) => Some((1, *t)),
             Times::All(v) => {
                 v.sort_unstable();
                 Some(peak_in_window(v.iter(), W))
@@ -329,11 +342,22 @@ impl Times {
     /// Bytes on the heap (for the per-entity measurement).
     pub fn heap_bytes(&self) -> usize {
         match self {
+            Times::One(_) => 0,
             Times::All(v) => v.capacity() * std::mem::size_of::<Nanos>(),
             Times::Window(w) => std::mem::size_of::<Window>() + w.heap_bytes(),
             Times::Lost => 0,
         }
     }
+}
+
+/// Loose times, as a window once there are more than `window_after`.
+fn all_of(v: Vec<Nanos>, window_after: Option<usize>) -> Times {
+    let many = window_after.is_some_and(|n| v.len() > n);
+    let mut all = Times::All(v);
+    if many {
+        all.make_window();
+    }
+    all
 }
 
 fn add_all(mut w: Window, sorted: impl Iterator<Item = Nanos>) -> Times {
@@ -393,6 +417,43 @@ mod tests {
             t.add(x, Some(2));
         }
         t.peak()
+    }
+
+    #[test]
+    fn one_time_is_kept_inline_and_merges_with_every_kind() {
+        let s = NANOS_PER_SEC;
+        let mut one = Times::default();
+        one.add(7 * s, Some(4));
+        assert!(matches!(one, Times::One(_)));
+        assert_eq!(one.heap_bytes(), 0);
+        assert_eq!(one.clone().peak(), Some((1, 7 * s)));
+        // Through the wire and back.
+        let mut bytes = Vec::new();
+        crate::wire::Wire::encode(&one, &mut bytes);
+        let back: Times = crate::wire::Wire::decode(&mut crate::wire::Reader::new(&bytes)).unwrap();
+        assert!(matches!(back, Times::One(t) if t == 7 * s));
+        // Merged with one time, loose times and a window, either side first.
+        for others in [
+            vec![3 * s],
+            vec![s, 9 * s],
+            (0..40).map(|i| i * s).collect::<Vec<_>>(),
+        ] {
+            let mut b = Times::default();
+            for &t in &others {
+                b.add(t, Some(4));
+            }
+            let mut want = others.clone();
+            want.push(7 * s);
+            let mut ab = one.clone();
+            ab.merge(b.clone(), Some(4));
+            assert_eq!(ab.peak(), Some(exact(&want)), "{others:?} after");
+            b.merge(one.clone(), Some(4));
+            assert_eq!(b.peak(), Some(exact(&want)), "{others:?} before");
+        }
+        // With no window (exact mode) a second time makes every time kept.
+        let mut two = one.clone();
+        two.add(8 * s, None);
+        assert!(matches!(&two, Times::All(v) if v.len() == 2));
     }
 
     #[test]
