@@ -14,6 +14,7 @@
 //! `other` as the events that followed `self`'s in the input.
 
 use std::cmp::Reverse;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -113,7 +114,8 @@ pub struct LargeEvent {
     /// Which input (0-based) and line (from 1) the event came from.
     pub input: u32,
     pub line: u64,
-    pub host: Box<str>,
+    /// Shared with the entity's host tally ([`Hosts::shared`]).
+    pub host: Arc<str>,
 }
 
 /// Largest first; equal sizes in input and line order: a total order, so
@@ -240,7 +242,7 @@ impl EntityAccumulator {
             time,
             input,
             line,
-            host: host.into(),
+            host: self.hosts.shared(host).unwrap_or_else(|| host.into()),
         };
         let at = self.largest.partition_point(|l| l.rank() < new);
         if self.largest.len() == self.largest.capacity() {
@@ -357,6 +359,10 @@ mod tests {
         assert_eq!(right.hosts["a"].denied, 2);
         let sizes: Vec<u64> = whole.largest.iter().map(|l| l.bytes).collect();
         assert_eq!(sizes, [20, 10, 5]);
+        // A largest event names its host with the tally's string, not a copy.
+        for l in &whole.largest {
+            assert!(Arc::ptr_eq(&l.host, &whole.hosts.shared(&l.host).unwrap()));
+        }
     }
 
     #[test]

@@ -54,6 +54,12 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
+    /// A string: its length, then its UTF-8 bytes.
+    fn text(&mut self) -> Result<&'a str, String> {
+        let n = self.len()?;
+        std::str::from_utf8(self.bytes(n)?).map_err(|_| "a string not UTF-8".into())
+    }
+
     /// A length that must fit in what is left (every item takes a byte at
     /// least): a corrupt length cannot make a huge allocation.
     fn len(&mut self) -> Result<usize, String> {
@@ -135,9 +141,19 @@ impl Wire for Box<str> {
     }
 
     fn decode(r: &mut Reader<'_>) -> Result<Self, String> {
-        let n = r.len()?;
-        let text = std::str::from_utf8(r.bytes(n)?).map_err(|_| "a string not UTF-8")?;
-        Ok(text.into())
+        Ok(r.text()?.into())
+    }
+}
+
+/// Shared strings cross as their text: each decodes to a string of its own.
+impl Wire for std::sync::Arc<str> {
+    fn encode(&self, out: &mut Vec<u8>) {
+        self.len().encode(out);
+        out.extend_from_slice(self.as_bytes());
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<Self, String> {
+        Ok(r.text()?.into())
     }
 }
 
@@ -298,6 +314,7 @@ mod tests {
             round(v);
         }
         round(Box::<str>::from("héllo"));
+        round(std::sync::Arc::<str>::from("hôst"));
         round(Some((3u32, false)));
         round(Option::<u8>::None);
         round(vec![VecDeque::from([1i64, -2]), VecDeque::new()]);

@@ -4,6 +4,8 @@
 //! or a few hosts: a short list then costs a few dozen bytes where a hash
 //! table costs about two hundred. Past [`FEW`] hosts it becomes a map.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use super::HostTally;
@@ -13,8 +15,8 @@ const FEW: usize = 8;
 
 #[derive(Debug, Clone)]
 pub enum Hosts {
-    Few(Vec<(Box<str>, HostTally)>),
-    Many(FxHashMap<Box<str>, HostTally>),
+    Few(Vec<(Arc<str>, HostTally)>),
+    Many(FxHashMap<Arc<str>, HostTally>),
 }
 
 impl Default for Hosts {
@@ -74,7 +76,7 @@ impl Hosts {
     }
 
     /// Adds a host not present yet.
-    pub fn insert_new(&mut self, host: Box<str>, tally: HostTally) {
+    pub fn insert_new(&mut self, host: Arc<str>, tally: HostTally) {
         match self {
             Hosts::Few(v) if v.len() < FEW => {
                 if v.len() == v.capacity() {
@@ -83,7 +85,7 @@ impl Hosts {
                 v.push((host, tally));
             }
             Hosts::Few(v) => {
-                let mut m: FxHashMap<Box<str>, HostTally> = std::mem::take(v).into_iter().collect();
+                let mut m: FxHashMap<Arc<str>, HostTally> = std::mem::take(v).into_iter().collect();
                 m.insert(host, tally);
                 *self = Hosts::Many(m);
             }
@@ -94,7 +96,7 @@ impl Hosts {
     }
 
     /// Adds `tally` to `host`'s.
-    pub fn add(&mut self, host: Box<str>, tally: HostTally) {
+    pub fn add(&mut self, host: Arc<str>, tally: HostTally) {
         match self.get_mut(&host) {
             Some(mine) => {
                 mine.requests += tally.requests;
@@ -105,6 +107,15 @@ impl Hosts {
         }
     }
 
+    /// The stored name of `host`, shared (an entity's largest events name
+    /// their host with it instead of a copy of their own).
+    pub fn shared(&self, host: &str) -> Option<Arc<str>> {
+        match self {
+            Hosts::Few(v) => v.iter().find(|(h, _)| &**h == host).map(|(h, _)| h.clone()),
+            Hosts::Many(m) => m.get_key_value(host).map(|(h, _)| h.clone()),
+        }
+    }
+
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &HostTally)> + '_> {
         match self {
             Hosts::Few(v) => Box::new(v.iter().map(|(h, t)| (&**h, t))),
@@ -112,7 +123,7 @@ impl Hosts {
         }
     }
 
-    pub fn into_vec(self) -> Vec<(Box<str>, HostTally)> {
+    pub fn into_vec(self) -> Vec<(Arc<str>, HostTally)> {
         match self {
             Hosts::Few(v) => v,
             Hosts::Many(m) => m.into_iter().collect(),

@@ -12,7 +12,9 @@
 
 use std::borrow::Cow;
 
-/// The host of `url`, or a short reason for a rejection report.
+/// The host of `url`, or a short reason for a rejection report. Out of
+/// line: see `json::for_each_member`.
+#[inline(never)]
 pub(crate) fn url_host(url: &str) -> Result<Cow<'_, str>, &'static str> {
     match fast_host(url)? {
         Some(host) => Ok(host),
