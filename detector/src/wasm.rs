@@ -173,7 +173,7 @@ fn report_to_js(report: &Report) -> Result<JsValue, JsValue> {
 const COPY_PIECE: u32 = 1 << 20;
 
 /// Spare heap kept ahead of the allocator: at least this much…
-const HEADROOM_MIN: usize = 16 << 20;
+const HEADROOM_MIN: usize = 4 << 20;
 /// …and at least this fraction (1/n) of the memory already in use.
 const HEADROOM_FRACTION: usize = 8;
 
