@@ -15,8 +15,9 @@
 export function analyzeFile(file, options, {
   onProgress, signal, chunkSize = 16 << 20, wasm, worker: start, workers = 1, minSlice = 16 << 20,
 } = {}) {
-  // Whole workers, at least one.
+  // Whole workers, at least one; whole bytes between progress calls, at least one.
   workers = Number.isFinite(workers) ? Math.max(1, Math.floor(workers)) : 1;
+  chunkSize = Number.isFinite(chunkSize) ? Math.max(1, Math.floor(chunkSize)) : 16 << 20;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);

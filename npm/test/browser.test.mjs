@@ -70,9 +70,15 @@ test('signaltrace/worker: analyzeFile reads a File in slices with progress, repo
       { filename: name, logs: 'anomalous', forest: { seed: 7n } },
       { onProgress: (p) => progress.push(p), chunkSize: 64 * 1024 },
     );
-    return { report: JSON.stringify(report), progress, size: file.size };
+    // A chunkSize that is no size (0, NaN, fractional) reads everything all the same.
+    const odd = [];
+    for (const chunkSize of [0, NaN, 1000.5]) {
+      odd.push(JSON.stringify(await analyzeFile(file, { filename: name, logs: 'anomalous', forest: { seed: 7n } }, { chunkSize })));
+    }
+    return { report: JSON.stringify(report), progress, size: file.size, odd };
   }, LOG);
   assert.equal(canonical(JSON.parse(out.report)), cliReport(['--logs', 'anomalous', '--seed', '7']));
+  for (const odd of out.odd) assert.equal(canonical(JSON.parse(odd)), canonical(JSON.parse(out.report)));
   // logs: 'anomalous' reads the file twice (the analysis, then the
   // anomalous entities' rows): one call per slice in each pass, then one
   // when the report is built.
