@@ -4,7 +4,7 @@
 // `signaltrace serve` for server mode.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -113,15 +113,28 @@ export function cliGenerate(events, out) {
   if (r.status !== 0) throw new Error(`signaltrace generate failed: ${r.stderr}`);
 }
 
-export function tempFile(name, content) {
+// Each test file's temporary directories, removed when its process exits
+// (a run writes about a gigabyte of generated logs; repeated runs of
+// ./test.sh filled /tmp before).
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir() {
   const dir = mkdtempSync(join(tmpdir(), 'signaltrace-e2e-'));
-  const path = join(dir, name);
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function tempFile(name, content) {
+  const path = join(tempDir(), name);
   writeFileSync(path, content);
   return path;
 }
 
 export function tempPath(name) {
-  return join(mkdtempSync(join(tmpdir(), 'signaltrace-e2e-')), name);
+  return join(tempDir(), name);
 }
 
 export async function screenshot(page, name, fullPage = true) {
