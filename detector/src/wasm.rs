@@ -309,9 +309,7 @@ impl StreamingAnalyzer {
     ) -> Result<(), JsValue> {
         let inner = self.inner.as_mut().ok_or_else(finished)?;
         push_js(inner, &chunk, &mut self.scratch)?;
-        self.bytes_seen = inner.bytes_seen();
-        self.lines_seen = inner.lines_seen();
-        self.entities_seen = inner.entities_seen();
+        self.recount();
         Ok(())
     }
 
@@ -325,10 +323,17 @@ impl StreamingAnalyzer {
     pub fn next_input(&mut self, name: Option<String>) -> Result<(), JsValue> {
         let inner = self.inner.as_mut().ok_or_else(finished)?;
         inner.next_input(name.as_deref())?;
-        self.bytes_seen = inner.bytes_seen();
-        self.lines_seen = inner.lines_seen();
-        self.entities_seen = inner.entities_seen();
+        self.recount();
         Ok(())
+    }
+
+    /// Keeps the progress counts, which stay readable after `finish`.
+    fn recount(&mut self) {
+        if let Some(inner) = &self.inner {
+            self.bytes_seen = inner.bytes_seen();
+            self.lines_seen = inner.lines_seen();
+            self.entities_seen = inner.entities_seen();
+        }
     }
 
     /// Bytes pushed so far, over all inputs.
@@ -419,9 +424,7 @@ impl StreamingAnalyzer {
         let inner = self.inner.as_mut().ok_or_else(finished)?;
         headroom();
         inner.merge_slice(slice)?;
-        self.bytes_seen = inner.bytes_seen();
-        self.lines_seen = inner.lines_seen();
-        self.entities_seen = inner.entities_seen();
+        self.recount();
         Ok(())
     }
 

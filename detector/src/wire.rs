@@ -134,39 +134,22 @@ impl Wire for bool {
     }
 }
 
-impl Wire for Box<str> {
-    fn encode(&self, out: &mut Vec<u8>) {
-        self.len().encode(out);
-        out.extend_from_slice(self.as_bytes());
-    }
-
-    fn decode(r: &mut Reader<'_>) -> Result<Self, String> {
-        Ok(r.text()?.into())
-    }
+/// Strings, owned or shared, cross as their text (a shared one decodes to a
+/// string of its own).
+macro_rules! text {
+    ($($t:ty),*) => {$(
+        impl Wire for $t {
+            fn encode(&self, out: &mut Vec<u8>) {
+                self.len().encode(out);
+                out.extend_from_slice(self.as_bytes());
+            }
+            fn decode(r: &mut Reader<'_>) -> Result<Self, String> {
+                Ok(r.text()?.into())
+            }
+        }
+    )*};
 }
-
-/// Shared strings cross as their text: each decodes to a string of its own.
-impl Wire for std::sync::Arc<str> {
-    fn encode(&self, out: &mut Vec<u8>) {
-        self.len().encode(out);
-        out.extend_from_slice(self.as_bytes());
-    }
-
-    fn decode(r: &mut Reader<'_>) -> Result<Self, String> {
-        Ok(r.text()?.into())
-    }
-}
-
-impl Wire for String {
-    fn encode(&self, out: &mut Vec<u8>) {
-        self.len().encode(out);
-        out.extend_from_slice(self.as_bytes());
-    }
-
-    fn decode(r: &mut Reader<'_>) -> Result<Self, String> {
-        Ok(Box::<str>::decode(r)?.into())
-    }
-}
+text!(Box<str>, std::sync::Arc<str>, String);
 
 impl<T: Wire> Wire for Box<T> {
     fn encode(&self, out: &mut Vec<u8>) {

@@ -87,25 +87,25 @@ async function plan(file, options, count, minSlice) {
  */
 async function read(analyzer, file, start, end, chunkSize, progress) {
   const reader = file.slice(start, end).stream().getReader();
-  let done = 0;
-  let reported = 0;
+  let pushed = 0;
+  let report = chunkSize;
   for (;;) {
-    const { done: ended, value } = await reader.read();
-    if (ended) break;
+    const { done, value } = await reader.read();
+    if (done) break;
     // The stream's pieces are the browser's size (64 KiB from disk, a
     // whole in-memory Blob at once): pushed up to each progress point.
     for (let at = 0; at < value.length;) {
-      const n = Math.min(value.length - at, reported + chunkSize - done);
+      const n = Math.min(value.length - at, report - pushed);
       analyzer.push(n === value.length ? value : value.subarray(at, at + n));
       at += n;
-      done += n;
-      if (done === reported + chunkSize) {
-        reported = done;
+      pushed += n;
+      if (pushed === report) {
+        report += chunkSize;
         progress();
       }
     }
   }
-  if (done > reported) progress();
+  if (pushed > report - chunkSize) progress();
 }
 
 /** An analyzer for one pass: `exact` and `rowsFor` as the pass needs them. */

@@ -61,9 +61,14 @@ impl Hosts {
     }
 
     pub fn get(&self, host: &str) -> Option<&HostTally> {
+        self.entry(host).map(|(_, t)| t)
+    }
+
+    /// `host`'s stored name and tally.
+    fn entry(&self, host: &str) -> Option<(&Arc<str>, &HostTally)> {
         match self {
-            Hosts::Few(v) => v.iter().find(|(h, _)| &**h == host).map(|(_, t)| t),
-            Hosts::Many(m) => m.get(host),
+            Hosts::Few(v) => v.iter().find(|(h, _)| &**h == host).map(|(h, t)| (h, t)),
+            Hosts::Many(m) => m.get_key_value(host),
         }
     }
 
@@ -110,10 +115,7 @@ impl Hosts {
     /// The stored name of `host`, shared (an entity's largest events name
     /// their host with it instead of a copy of their own).
     pub fn shared(&self, host: &str) -> Option<Arc<str>> {
-        match self {
-            Hosts::Few(v) => v.iter().find(|(h, _)| &**h == host).map(|(h, _)| h.clone()),
-            Hosts::Many(m) => m.get_key_value(host).map(|(h, _)| h.clone()),
-        }
+        self.entry(host).map(|(h, _)| h.clone())
     }
 
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &HostTally)> + '_> {
