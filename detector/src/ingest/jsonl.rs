@@ -9,7 +9,7 @@ use crate::config::EntityField;
 use crate::time::Nanos;
 
 use super::event::{Action, Event, RejectKind, Rejection};
-use super::json::{self, Value};
+use super::json::{self, Key, Value};
 use super::mapping::{action_texts, find, Mapping, Slot};
 use super::url::host_of;
 
@@ -61,29 +61,168 @@ struct JsonlFields<'a> {
     duplicate: Option<&'static str>,
 }
 
+/// The default schema's keys, in the order of their ids (the slots of
+/// [`JsonlFields`]).
+const KEY_NAMES: [&str; 11] = [
+    "time",
+    "clientip",
+    "user",
+    "method",
+    "url",
+    "action",
+    "responsecode",
+    "requestsize",
+    "responsesize",
+    "useragent",
+    "category",
+];
+
+/// A key as the bytes after its opening quote: the name, `"` and `:`, in
+/// two little-endian words with masks for the bytes that count.
+struct KeyBytes {
+    lo: u64,
+    lo_mask: u64,
+    hi: u64,
+    hi_mask: u64,
+    len: usize,
+}
+
+const fn key_bytes(name: &str) -> KeyBytes {
+    let n = name.as_bytes();
+    let len = n.len() + 2;
+    let (mut lo, mut lo_mask, mut hi, mut hi_mask) = (0u64, 0u64, 0u64, 0u64);
+    let mut k = 0;
+    while k < len {
+        let c = if k < n.len() {
+            n[k]
+        } else if k == n.len() {
+            b'"'
+        } else {
+            b':'
+        };
+        if k < 8 {
+            lo |= (c as u64) << (8 * k);
+            lo_mask |= 0xff << (8 * k);
+        } else {
+            hi |= (c as u64) << (8 * (k - 8));
+            hi_mask |= 0xff << (8 * (k - 8));
+        }
+        k += 1;
+    }
+    KeyBytes {
+        lo,
+        lo_mask,
+        hi,
+        hi_mask,
+        len,
+    }
+}
+
+const KEY_BYTES: [KeyBytes; 11] = {
+    let mut i = 0;
+    let mut out = [const {
+        KeyBytes {
+            lo: 0,
+            lo_mask: 0,
+            hi: 0,
+            hi_mask: 0,
+            len: 0,
+        }
+    }; 11];
+    while i < 11 {
+        out[i] = key_bytes(KEY_NAMES[i]);
+        i += 1;
+    }
+    out
+};
+
+// The first four bytes after the quote tell the keys apart, except `user`
+// from `useragent` and `responsecode` from `responsesize`.
+const FIRST_TIME: u32 = KEY_BYTES[0].lo as u32;
+const FIRST_CLIENTIP: u32 = KEY_BYTES[1].lo as u32;
+const FIRST_USER: u32 = KEY_BYTES[2].lo as u32;
+const FIRST_METHOD: u32 = KEY_BYTES[3].lo as u32;
+const FIRST_URL: u32 = KEY_BYTES[4].lo as u32;
+const FIRST_ACTION: u32 = KEY_BYTES[5].lo as u32;
+const FIRST_RESPONSE: u32 = KEY_BYTES[6].lo as u32;
+const FIRST_REQUESTSIZE: u32 = KEY_BYTES[7].lo as u32;
+const FIRST_CATEGORY: u32 = KEY_BYTES[10].lo as u32;
+
+/// The key at `at` (just after its opening quote) when it is one of the
+/// default schema's, written plainly and followed at once by `":`: its id
+/// and how many bytes that is. Two loads and a few compares instead of
+/// scanning the key as a string and matching the text; anything else
+/// (another key, escapes, whitespace before the colon, the line's last 15
+/// bytes) returns `None` and takes the general path.
+#[inline(always)]
+fn known_key(b: &[u8], at: usize) -> Option<(u8, usize)> {
+    let w = b.get(at..at + 16)?;
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&w[..8]);
+    let lo = u64::from_le_bytes(word);
+    word.copy_from_slice(&w[8..]);
+    let hi = u64::from_le_bytes(word);
+    let id = match lo as u32 {
+        FIRST_TIME => 0,
+        FIRST_CLIENTIP => 1,
+        FIRST_USER if lo & KEY_BYTES[2].lo_mask == KEY_BYTES[2].lo => 2,
+        FIRST_USER => 9,
+        FIRST_METHOD => 3,
+        FIRST_URL => 4,
+        FIRST_ACTION => 5,
+        FIRST_RESPONSE if hi as u8 == b'c' => 6,
+        FIRST_RESPONSE => 8,
+        FIRST_REQUESTSIZE => 7,
+        FIRST_CATEGORY => 10,
+        _ => return None,
+    };
+    let k = &KEY_BYTES[usize::from(id)];
+    (lo & k.lo_mask == k.lo && hi & k.hi_mask == k.hi).then_some((id, k.len))
+}
+
 impl<'a> JsonlFields<'a> {
+    /// A member whose key was read as text (escaped, or off the fast path).
+    #[inline(always)]
+    fn set(&mut self, key: &str, value: Value<'a>) {
+        // Dispatch on length first: one comparison per key instead of many.
+        let id = match (key.len(), key) {
+            (4, "time") => 0,
+            (8, "clientip") => 1,
+            (4, "user") => 2,
+            (6, "method") => 3,
+            (3, "url") => 4,
+            (6, "action") => 5,
+            (12, "responsecode") => 6,
+            (11, "requestsize") => 7,
+            (12, "responsesize") => 8,
+            (9, "useragent") => 9,
+            (8, "category") => 10,
+            _ => return,
+        };
+        self.set_known(id, value);
+    }
+
     /// Inlined into the scanner's loop: called out of line, the value was
     /// passed through memory and read back wider than written (a stalled
     /// store forward per member).
     #[inline(always)]
-    fn set(&mut self, key: &str, value: Value<'a>) {
-        // Dispatch on length first: one comparison per key instead of many.
-        let (slot, name) = match (key.len(), key) {
-            (4, "time") => (&mut self.time, "time"),
-            (8, "clientip") => (&mut self.clientip, "clientip"),
-            (4, "user") => (&mut self.user, "user"),
-            (6, "method") => (&mut self.method, "method"),
-            (3, "url") => (&mut self.url, "url"),
-            (6, "action") => (&mut self.action, "action"),
-            (12, "responsecode") => (&mut self.responsecode, "responsecode"),
-            (11, "requestsize") => (&mut self.requestsize, "requestsize"),
-            (12, "responsesize") => (&mut self.responsesize, "responsesize"),
-            (9, "useragent") => (&mut self.useragent, "useragent"),
-            (8, "category") => (&mut self.category, "category"),
-            _ => return,
+    fn set_known(&mut self, id: u8, value: Value<'a>) {
+        let slot = match id {
+            0 => &mut self.time,
+            1 => &mut self.clientip,
+            2 => &mut self.user,
+            3 => &mut self.method,
+            4 => &mut self.url,
+            5 => &mut self.action,
+            6 => &mut self.responsecode,
+            7 => &mut self.requestsize,
+            8 => &mut self.responsesize,
+            9 => &mut self.useragent,
+            _ => &mut self.category,
         };
         if slot.is_some() {
-            self.duplicate.get_or_insert(name);
+            self.duplicate
+                .get_or_insert(KEY_NAMES[usize::from(id).min(10)]);
         }
         *slot = Some(value);
     }
@@ -316,9 +455,12 @@ fn parse_default<'a>(
     clock: &Clock,
 ) -> Result<Event<'a>, Rejection> {
     let mut f = JsonlFields::default();
-    json::for_each_member(line, |k, v| match k.decode() {
-        Cow::Borrowed(key) => f.set(key, v),
-        Cow::Owned(key) => f.set(&key, v),
+    json::for_each_known_member(line, known_key, |k, v| match k {
+        Key::Known(id) => f.set_known(id, v),
+        Key::Other(k) => match k.decode() {
+            Cow::Borrowed(key) => f.set(key, v),
+            Cow::Owned(key) => f.set(&key, v),
+        },
     })
     .map_err(invalid_json)?;
     if let Some(name) = f.duplicate {
@@ -429,6 +571,97 @@ mod tests {
         #[test]
         fn whole_number_is_parse_u64(text in "-?(0|[1-9][0-9]{0,21})(\\.[0-9]{1,3})?([eE][+-]?[0-9]{1,2})?") {
             proptest::prop_assert_eq!(whole_number(&text), text.parse::<u64>().ok());
+        }
+    }
+
+    /// The fields of `line` and the duplicate found, as `{:?}` text.
+    fn fields_text(f: &JsonlFields<'_>) -> String {
+        format!(
+            "{:?}",
+            (
+                [f.time, f.clientip, f.user, f.method, f.url, f.action],
+                [f.responsecode, f.requestsize, f.responsesize],
+                [f.useragent, f.category],
+                f.duplicate,
+            )
+        )
+    }
+
+    /// Every key read as text, as before `known_key` existed.
+    fn fields_by_text(line: &str) -> Result<String, json::JsonError> {
+        let mut f = JsonlFields::default();
+        json::for_each_member(line, |k, v| f.set(&k.decode(), v))?;
+        Ok(fields_text(&f))
+    }
+
+    /// As `parse_default` reads them.
+    fn fields_fast(line: &str) -> Result<String, json::JsonError> {
+        let mut f = JsonlFields::default();
+        json::for_each_known_member(line, known_key, |k, v| match k {
+            Key::Known(id) => f.set_known(id, v),
+            Key::Other(k) => f.set(&k.decode(), v),
+        })?;
+        Ok(fields_text(&f))
+    }
+
+    fn key_spelling() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            proptest::sample::select(KEY_NAMES.to_vec()).prop_map(|k| format!("\"{k}\":")),
+            proptest::sample::select(KEY_NAMES.to_vec()).prop_map(|k| format!("\"{k}\" :")),
+            // Escaped, longer, shorter and unknown names.
+            Just("\"us\\u0065r\":".to_string()),
+            Just("\"tim\\u0065\":".to_string()),
+            Just("\"timestamp\":".to_string()),
+            Just("\"useragents\":".to_string()),
+            Just("\"responsecodes\":".to_string()),
+            Just("\"responses\":".to_string()),
+            Just("\"respon\":".to_string()),
+            Just("\"url\\\"\":".to_string()),
+            Just("\"\":".to_string()),
+            "\"[a-z]{0,14}\":",
+        ]
+    }
+
+    proptest::proptest! {
+        /// Keys recognised from their bytes give the fields, duplicates and
+        /// errors that reading every key as text gives.
+        #[test]
+        fn known_keys_read_as_keys_read_as_text(
+            members in proptest::collection::vec(
+                (key_spelling(), proptest::sample::select(vec![
+                    "\"v\"", "1", "2048", "-3", "1.5e3", "null", "true", "{\"a\":[1]}",
+                    "\"x\\\"y\"", "", "\"\"",
+                ])),
+                0..14,
+            ),
+            tail in proptest::sample::select(vec!["}", "", "} ", ",}"]),
+        ) {
+            let body: Vec<String> = members.iter().map(|(k, v)| format!("{k}{v}")).collect();
+            let line = format!("{{{}{tail}", body.join(","));
+            proptest::prop_assert_eq!(fields_fast(&line), fields_by_text(&line), "{}", line);
+        }
+    }
+
+    #[test]
+    fn known_key_finds_each_name_and_nothing_else() {
+        for (id, name) in KEY_NAMES.iter().enumerate() {
+            let line = format!("\"{name}\":\"0123456789abcdef\"");
+            assert_eq!(
+                known_key(line.as_bytes(), 1),
+                Some((id as u8, name.len() + 2)),
+                "{name}"
+            );
+            // Too near the end of the line: left to the general path.
+            let short = format!("\"{name}\":1");
+            assert_eq!(known_key(short.as_bytes(), 1), None, "{name}");
+        }
+        for other in [
+            "\"timestamp\":1234567890",
+            "\"users\":\"0123456789abc\"",
+            "\"url\" :\"0123456789abc\"",
+        ] {
+            assert_eq!(known_key(other.as_bytes(), 1), None, "{other}");
         }
     }
 
