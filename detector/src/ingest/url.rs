@@ -40,43 +40,77 @@ fn fast_host(url: &str) -> Result<Option<Cow<'_, str>>, &'static str> {
         return Ok(None);
     }
     let start = i + 3;
-    let mut end = start;
-    let mut colon = None;
-    while end < b.len() && !matches!(b[end], b'/' | b'?' | b'#') {
-        match b[end] {
-            b':' if colon.is_none() => colon = Some(end),
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {}
-            // userinfo, IPv6, percent-encoding, backslashes, non-ASCII, …
-            _ => return Ok(None),
+    // The host: letters, digits, '-', '.' and '_' (one table lookup a byte).
+    let mut host_end = start;
+    let mut upper = false;
+    while let Some(&c) = b.get(host_end) {
+        match HOST_BYTE[usize::from(c)] {
+            PLAIN => {}
+            UPPER => upper = true,
+            _ => break,
         }
+        host_end += 1;
+    }
+    // Then the end of the authority, or a port first.
+    let mut end = host_end;
+    if b.get(end) == Some(&b':') {
         end += 1;
+        while b.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        let port = &url[host_end + 1..end];
+        if port.len() > 5 || (!port.is_empty() && port.parse::<u32>().map_or(true, |p| p > 65_535))
+        {
+            return Ok(None);
+        }
     }
-    let host_end = colon.unwrap_or(end);
+    if !matches!(b.get(end), None | Some(b'/' | b'?' | b'#')) {
+        // userinfo, IPv6, percent-encoding, backslashes, non-ASCII, …
+        return Ok(None);
+    }
     let host = &url[start..host_end];
-    if let Some(c) = colon {
-        let port = &b[c + 1..end];
-        if !port.iter().all(u8::is_ascii_digit) || port.len() > 5 {
-            return Ok(None);
-        }
-        if !port.is_empty() && url[c + 1..end].parse::<u32>().map_or(true, |p| p > 65_535) {
-            return Ok(None);
-        }
-    }
     if host.is_empty() {
         return Err("url has no host");
     }
     // A last label that starts with a digit may be an IPv4 address in one of
     // its many spellings; only the canonical dotted quad stays here.
-    let last = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
-    if last.starts_with(|c: char| c.is_ascii_digit()) && !is_dotted_quad(host) {
+    let trimmed = host.trim_end_matches('.').as_bytes();
+    let last = trimmed
+        .iter()
+        .rposition(|&c| c == b'.')
+        .map_or(0, |p| p + 1);
+    if trimmed.get(last).is_some_and(u8::is_ascii_digit) && !is_dotted_quad(host) {
         return Ok(None);
     }
-    if host.bytes().any(|c| c.is_ascii_uppercase()) {
+    if upper {
         Ok(Some(Cow::Owned(host.to_ascii_lowercase())))
     } else {
         Ok(Some(Cow::Borrowed(host)))
     }
 }
+
+const OTHER: u8 = 0;
+const PLAIN: u8 = 1;
+const UPPER: u8 = 2;
+
+/// What each byte is in a host the scan answers for: `PLAIN` (lower-case
+/// letters, digits, '-', '.', '_'), `UPPER` (upper-case letters), or
+/// `OTHER` (the end of the host, a port's colon, or something for the
+/// full parser).
+static HOST_BYTE: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => PLAIN,
+            b'A'..=b'Z' => UPPER,
+            _ => OTHER,
+        };
+        c += 1;
+    }
+    t
+};
 
 fn is_dotted_quad(host: &str) -> bool {
     let mut parts = 0;
