@@ -6,6 +6,8 @@
 //! nanosecond (further digits are truncated). The representable range is
 //! 1678-01-01 to 2261-12-31, far wider than any log.
 
+use std::cell::Cell;
+
 /// Nanoseconds since 1970-01-01T00:00:00Z.
 pub type Nanos = i64;
 
@@ -16,9 +18,13 @@ pub const NANOS_PER_DAY: i64 = 86_400 * NANOS_PER_SEC;
 
 const MIN_YEAR: i64 = 1678;
 const MAX_YEAR: i64 = 2261;
+/// Local seconds from the epoch to the first minute of `MIN_YEAR` and to the
+/// first minute after `MAX_YEAR`.
+const FIRST_SUPPORTED_MINUTE: i64 = days_from_civil(MIN_YEAR, 1, 1) * 86_400;
+const AFTER_SUPPORTED_MINUTES: i64 = days_from_civil(MAX_YEAR + 1, 1, 1) * 86_400;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -78,25 +84,21 @@ pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
     if s.len() < 20 {
         return Err(bad);
     }
-    let year = digits(s, 0, 4).ok_or(bad)?;
-    let month = digits(s, 5, 2).ok_or(bad)?;
-    let day = digits(s, 8, 2).ok_or(bad)?;
-    let hour = digits(s, 11, 2).ok_or(bad)?;
-    let minute = digits(s, 14, 2).ok_or(bad)?;
+    // The date, hour and minute ("2026-02-14T10:02:") as one key: log lines
+    // come in time order, so most share them with the line before.
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&s[..16]);
+    let key = u128::from_le_bytes(first);
+    let (last_key, last_minute) = LAST_MINUTE.with(Cell::get);
+    let minute_secs = if key == last_key && s[16] == b':' {
+        last_minute
+    } else {
+        let secs = minute_start(s)?;
+        LAST_MINUTE.with(|c| c.set((key, secs)));
+        secs
+    };
     let second = digits(s, 17, 2).ok_or(bad)?;
-    if s[4] != b'-' || s[7] != b'-' || s[13] != b':' || s[16] != b':' {
-        return Err(bad);
-    }
-    if !matches!(s[10], b'T' | b't' | b' ') {
-        return Err(bad);
-    }
-    if !(1..=12).contains(&month) {
-        return Err("month out of range");
-    }
-    if day < 1 || day > days_in_month(year, month) {
-        return Err("day out of range");
-    }
-    if hour > 23 || minute > 59 || second > 59 {
+    if second > 59 {
         return Err("time of day out of range");
     }
     let mut i = 19;
@@ -158,17 +160,57 @@ pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
     if i != s.len() {
         return Err("unexpected characters after the offset");
     }
-    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+    // The year's range, checked last as it always was: a minute start is
+    // in it exactly when its year is.
+    if !(FIRST_SUPPORTED_MINUTE..AFTER_SUPPORTED_MINUTES).contains(&minute_secs) {
         return Err("year out of supported range 1678-2261");
     }
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+    let secs = minute_secs + second - offset_secs;
     // The range holds for the UTC instant too (an offset can move it into
     // 1677 or 2262), so every accepted time prints as one that parses. (No
     // overflow: 2262-01-01T23:59Z is still inside i64 nanoseconds.)
     let t = secs * NANOS_PER_SEC + frac;
     check_range(t)?;
     Ok(t)
+}
+
+thread_local! {
+    /// The last minute [`parse_rfc3339`] read on this thread: the first 16
+    /// bytes of its text as one word, and the seconds from the epoch to its
+    /// start. Only a valid minute is kept (no valid text starts with 16 zero
+    /// bytes), and the answer is a function of those bytes alone, so reusing
+    /// it changes no result and no error.
+    static LAST_MINUTE: Cell<(u128, i64)> = const { Cell::new((0, 0)) };
+}
+
+/// The start of the minute `s` names (its first 17 bytes, `s` being at least
+/// 20 long), as seconds from the epoch in the text's own offset, with the
+/// checks and messages of [`parse_rfc3339`] for those bytes.
+fn minute_start(s: &[u8]) -> Result<i64, &'static str> {
+    let bad = "expected RFC 3339 like 2026-02-14T10:02:15Z";
+    let year = digits(s, 0, 4).ok_or(bad)?;
+    let month = digits(s, 5, 2).ok_or(bad)?;
+    let day = digits(s, 8, 2).ok_or(bad)?;
+    let hour = digits(s, 11, 2).ok_or(bad)?;
+    let minute = digits(s, 14, 2).ok_or(bad)?;
+    // The seconds' digits are checked before the separators, as always.
+    digits(s, 17, 2).ok_or(bad)?;
+    if s[4] != b'-' || s[7] != b'-' || s[13] != b':' || s[16] != b':' {
+        return Err(bad);
+    }
+    if !matches!(s[10], b'T' | b't' | b' ') {
+        return Err(bad);
+    }
+    if !(1..=12).contains(&month) {
+        return Err("month out of range");
+    }
+    if day < 1 || day > days_in_month(year, month) {
+        return Err("day out of range");
+    }
+    if hour > 23 || minute > 59 {
+        return Err("time of day out of range");
+    }
+    Ok(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60)
 }
 
 /// Formats a UTC instant as RFC 3339 with `Z`. Fractional seconds are printed
@@ -303,6 +345,49 @@ mod tests {
         }
         assert!(p("2024-02-29T10:02:15Z").is_ok());
         assert!(p("2026-02-14 10:02:15z").is_ok());
+    }
+
+    #[test]
+    fn the_remembered_minute_changes_no_answer() {
+        let texts = [
+            "2026-02-14T10:02:15Z",
+            "2026-02-14T10:02:59.999+01:00",
+            "2026-02-14T10:02:60Z",
+            "2026-02-14T10:02:1xZ",
+            "2026-02-14T10:02:15.Z",
+            "2026-02-14T10:02:15",
+            "2026-02-14T10:02:15Zjunk",
+            "2026-02-14T10:02:15+0200",
+            "2026-02-14t10:02:15Z",
+            "2026-02-14T10:02-15Z",
+            "2026-02-30T10:02:15Z",
+            "1500-01-01T00:00:00Z",
+            "1500-01-01T00:00:00.Z",
+            "1677-12-31T23:59:59-01:00",
+            "1678-01-01T00:00:00+01:00",
+            "1678-01-01T00:00:00Z",
+            "2261-12-31T23:59:59Z",
+            "2261-12-31T23:59:59-01:00",
+            "2262-01-01T00:00:00Z",
+            "0000-00-00T00:00:00Z",
+        ];
+        let fresh = |t: &str| {
+            LAST_MINUTE.with(|c| c.set((0, 0)));
+            p(t)
+        };
+        for before in texts {
+            for t in texts {
+                let want = fresh(t);
+                fresh(before).ok();
+                assert_eq!(p(t), want, "{t} after {before}");
+            }
+        }
+        assert!(fresh("2026-02-14T10:02:15Z").is_ok());
+        assert_eq!(p("2026-02-14T10:02:60Z"), Err("time of day out of range"));
+        assert_eq!(
+            fresh("1500-01-01T00:00:00.Z"),
+            Err("empty fractional seconds")
+        );
     }
 
     #[test]
