@@ -16,6 +16,9 @@ pub const NANOS_PER_MINUTE: i64 = 60 * NANOS_PER_SEC;
 pub const NANOS_PER_HOUR: i64 = 3_600 * NANOS_PER_SEC;
 pub const NANOS_PER_DAY: i64 = 86_400 * NANOS_PER_SEC;
 
+/// The message for text that is not shaped like an RFC 3339 time.
+const BAD_RFC3339: &str = "expected RFC 3339 like 2026-02-14T10:02:15Z";
+
 const MIN_YEAR: i64 = 1678;
 const MAX_YEAR: i64 = 2261;
 /// Local seconds from the epoch to the first minute of `MIN_YEAR` and to the
@@ -80,9 +83,8 @@ fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {
 /// else — in particular a time without an offset, which names no instant.
 /// The error is a short reason suitable for a rejection report.
 pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
-    let bad = "expected RFC 3339 like 2026-02-14T10:02:15Z";
     if s.len() < 20 {
-        return Err(bad);
+        return Err(BAD_RFC3339);
     }
     // The date, hour and minute ("2026-02-14T10:02:") as one key: log lines
     // come in time order, so most share them with the line before.
@@ -97,7 +99,7 @@ pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
         LAST_MINUTE.with(|c| c.set((key, secs)));
         secs
     };
-    let second = digits(s, 17, 2).ok_or(bad)?;
+    let second = digits(s, 17, 2).ok_or(BAD_RFC3339)?;
     if second > 59 {
         return Err("time of day out of range");
     }
@@ -138,11 +140,11 @@ pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
             0
         }
         Some(&sign @ (b'+' | b'-')) => {
-            let oh = digits(s, i + 1, 2).ok_or(bad)?;
+            let oh = digits(s, i + 1, 2).ok_or(BAD_RFC3339)?;
             if s.get(i + 3) != Some(&b':') {
                 return Err("offset must be ±HH:MM");
             }
-            let om = digits(s, i + 4, 2).ok_or(bad)?;
+            let om = digits(s, i + 4, 2).ok_or(BAD_RFC3339)?;
             if oh > 23 || om > 59 {
                 return Err("offset out of range");
             }
@@ -155,7 +157,7 @@ pub fn parse_rfc3339(s: &[u8]) -> Result<Nanos, &'static str> {
             }
         }
         None => return Err("missing UTC offset (Z or ±HH:MM)"),
-        _ => return Err(bad),
+        _ => return Err(BAD_RFC3339),
     };
     if i != s.len() {
         return Err("unexpected characters after the offset");
@@ -187,19 +189,18 @@ thread_local! {
 /// 20 long), as seconds from the epoch in the text's own offset, with the
 /// checks and messages of [`parse_rfc3339`] for those bytes.
 fn minute_start(s: &[u8]) -> Result<i64, &'static str> {
-    let bad = "expected RFC 3339 like 2026-02-14T10:02:15Z";
-    let year = digits(s, 0, 4).ok_or(bad)?;
-    let month = digits(s, 5, 2).ok_or(bad)?;
-    let day = digits(s, 8, 2).ok_or(bad)?;
-    let hour = digits(s, 11, 2).ok_or(bad)?;
-    let minute = digits(s, 14, 2).ok_or(bad)?;
+    let year = digits(s, 0, 4).ok_or(BAD_RFC3339)?;
+    let month = digits(s, 5, 2).ok_or(BAD_RFC3339)?;
+    let day = digits(s, 8, 2).ok_or(BAD_RFC3339)?;
+    let hour = digits(s, 11, 2).ok_or(BAD_RFC3339)?;
+    let minute = digits(s, 14, 2).ok_or(BAD_RFC3339)?;
     // The seconds' digits are checked before the separators, as always.
-    digits(s, 17, 2).ok_or(bad)?;
+    digits(s, 17, 2).ok_or(BAD_RFC3339)?;
     if s[4] != b'-' || s[7] != b'-' || s[13] != b':' || s[16] != b':' {
-        return Err(bad);
+        return Err(BAD_RFC3339);
     }
     if !matches!(s[10], b'T' | b't' | b' ') {
-        return Err(bad);
+        return Err(BAD_RFC3339);
     }
     if !(1..=12).contains(&month) {
         return Err("month out of range");

@@ -61,6 +61,19 @@ struct JsonlFields<'a> {
     duplicate: Option<&'static str>,
 }
 
+// The ids of the default schema's keys, as `known_key` returns them.
+const TIME: u8 = 0;
+const CLIENTIP: u8 = 1;
+const USER: u8 = 2;
+const METHOD: u8 = 3;
+const URL: u8 = 4;
+const ACTION: u8 = 5;
+const RESPONSECODE: u8 = 6;
+const REQUESTSIZE: u8 = 7;
+const RESPONSESIZE: u8 = 8;
+const USERAGENT: u8 = 9;
+const CATEGORY: u8 = 10;
+
 /// The default schema's keys, in the order of their ids (the slots of
 /// [`JsonlFields`]).
 const KEY_NAMES: [&str; 11] = [
@@ -138,15 +151,15 @@ const KEY_BYTES: [KeyBytes; 11] = {
 
 // The first four bytes after the quote tell the keys apart, except `user`
 // from `useragent` and `responsecode` from `responsesize`.
-const FIRST_TIME: u32 = KEY_BYTES[0].lo as u32;
-const FIRST_CLIENTIP: u32 = KEY_BYTES[1].lo as u32;
-const FIRST_USER: u32 = KEY_BYTES[2].lo as u32;
-const FIRST_METHOD: u32 = KEY_BYTES[3].lo as u32;
-const FIRST_URL: u32 = KEY_BYTES[4].lo as u32;
-const FIRST_ACTION: u32 = KEY_BYTES[5].lo as u32;
-const FIRST_RESPONSE: u32 = KEY_BYTES[6].lo as u32;
-const FIRST_REQUESTSIZE: u32 = KEY_BYTES[7].lo as u32;
-const FIRST_CATEGORY: u32 = KEY_BYTES[10].lo as u32;
+const FIRST_TIME: u32 = KEY_BYTES[TIME as usize].lo as u32;
+const FIRST_CLIENTIP: u32 = KEY_BYTES[CLIENTIP as usize].lo as u32;
+const FIRST_USER: u32 = KEY_BYTES[USER as usize].lo as u32;
+const FIRST_METHOD: u32 = KEY_BYTES[METHOD as usize].lo as u32;
+const FIRST_URL: u32 = KEY_BYTES[URL as usize].lo as u32;
+const FIRST_ACTION: u32 = KEY_BYTES[ACTION as usize].lo as u32;
+const FIRST_RESPONSE: u32 = KEY_BYTES[RESPONSECODE as usize].lo as u32;
+const FIRST_REQUESTSIZE: u32 = KEY_BYTES[REQUESTSIZE as usize].lo as u32;
+const FIRST_CATEGORY: u32 = KEY_BYTES[CATEGORY as usize].lo as u32;
 
 /// The key at `at` (just after its opening quote) when it is one of the
 /// default schema's, written plainly and followed at once by `":`: its id
@@ -163,17 +176,17 @@ fn known_key(b: &[u8], at: usize) -> Option<(u8, usize)> {
     word.copy_from_slice(&w[8..]);
     let hi = u64::from_le_bytes(word);
     let id = match lo as u32 {
-        FIRST_TIME => 0,
-        FIRST_CLIENTIP => 1,
-        FIRST_USER if lo & KEY_BYTES[2].lo_mask == KEY_BYTES[2].lo => 2,
-        FIRST_USER => 9,
-        FIRST_METHOD => 3,
-        FIRST_URL => 4,
-        FIRST_ACTION => 5,
-        FIRST_RESPONSE if hi as u8 == b'c' => 6,
-        FIRST_RESPONSE => 8,
-        FIRST_REQUESTSIZE => 7,
-        FIRST_CATEGORY => 10,
+        FIRST_TIME => TIME,
+        FIRST_CLIENTIP => CLIENTIP,
+        FIRST_USER if lo & KEY_BYTES[USER as usize].lo_mask == KEY_BYTES[USER as usize].lo => USER,
+        FIRST_USER => USERAGENT,
+        FIRST_METHOD => METHOD,
+        FIRST_URL => URL,
+        FIRST_ACTION => ACTION,
+        FIRST_RESPONSE if hi as u8 == b'c' => RESPONSECODE,
+        FIRST_RESPONSE => RESPONSESIZE,
+        FIRST_REQUESTSIZE => REQUESTSIZE,
+        FIRST_CATEGORY => CATEGORY,
         _ => return None,
     };
     let k = &KEY_BYTES[usize::from(id)];
@@ -186,17 +199,17 @@ impl<'a> JsonlFields<'a> {
     fn set(&mut self, key: &str, value: Value<'a>) {
         // Dispatch on length first: one comparison per key instead of many.
         let id = match (key.len(), key) {
-            (4, "time") => 0,
-            (8, "clientip") => 1,
-            (4, "user") => 2,
-            (6, "method") => 3,
-            (3, "url") => 4,
-            (6, "action") => 5,
-            (12, "responsecode") => 6,
-            (11, "requestsize") => 7,
-            (12, "responsesize") => 8,
-            (9, "useragent") => 9,
-            (8, "category") => 10,
+            (4, "time") => TIME,
+            (8, "clientip") => CLIENTIP,
+            (4, "user") => USER,
+            (6, "method") => METHOD,
+            (3, "url") => URL,
+            (6, "action") => ACTION,
+            (12, "responsecode") => RESPONSECODE,
+            (11, "requestsize") => REQUESTSIZE,
+            (12, "responsesize") => RESPONSESIZE,
+            (9, "useragent") => USERAGENT,
+            (8, "category") => CATEGORY,
             _ => return,
         };
         self.set_known(id, value);
@@ -208,21 +221,21 @@ impl<'a> JsonlFields<'a> {
     #[inline(always)]
     fn set_known(&mut self, id: u8, value: Value<'a>) {
         let slot = match id {
-            0 => &mut self.time,
-            1 => &mut self.clientip,
-            2 => &mut self.user,
-            3 => &mut self.method,
-            4 => &mut self.url,
-            5 => &mut self.action,
-            6 => &mut self.responsecode,
-            7 => &mut self.requestsize,
-            8 => &mut self.responsesize,
-            9 => &mut self.useragent,
+            TIME => &mut self.time,
+            CLIENTIP => &mut self.clientip,
+            USER => &mut self.user,
+            METHOD => &mut self.method,
+            URL => &mut self.url,
+            ACTION => &mut self.action,
+            RESPONSECODE => &mut self.responsecode,
+            REQUESTSIZE => &mut self.requestsize,
+            RESPONSESIZE => &mut self.responsesize,
+            USERAGENT => &mut self.useragent,
             _ => &mut self.category,
         };
         if slot.is_some() {
             self.duplicate
-                .get_or_insert(KEY_NAMES[usize::from(id).min(10)]);
+                .get_or_insert(KEY_NAMES[usize::from(id).min(KEY_NAMES.len() - 1)]);
         }
         *slot = Some(value);
     }
