@@ -30,6 +30,24 @@ pub struct JsonStr<'a> {
 }
 
 impl<'a> JsonStr<'a> {
+    /// A string as the scanner found it: its text between the quotes, and
+    /// whether that has escapes.
+    #[inline(always)]
+    pub(crate) fn from_raw(raw: &'a str, escaped: bool) -> Self {
+        JsonStr { raw, escaped }
+    }
+
+    /// The text between the quotes, escapes as written.
+    #[inline(always)]
+    pub(crate) fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_escaped(&self) -> bool {
+        self.escaped
+    }
+
     /// The string's value, borrowed when it has no escapes. The common,
     /// borrowed case is inlined; unescaping is out of line.
     #[inline(always)]
@@ -343,6 +361,50 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// [`Self::value`] handed to `emit` with `key`, which for a string or a whole
+    /// number is called where the value was read. Returned from one place
+    /// for every kind, the value was assembled in memory from parts and
+    /// read back wider than written, a stalled store forward on every
+    /// member (the caller then copied it into its field); called from
+    /// each arm, the parts go from registers to the field.
+    #[inline(always)]
+    fn value_with<K: Copy>(
+        &mut self,
+        depth: usize,
+        key: K,
+        emit: &mut impl FnMut(K, Value<'a>),
+    ) -> Res<()> {
+        match self.b.get(self.i) {
+            Some(b'"') => {
+                let s = self.string()?;
+                emit(key, Value::Str(s));
+            }
+            Some(b'1'..=b'9') => {
+                // As in `value`: a whole number is read here, inline.
+                let start = self.i;
+                self.digits();
+                if let Some(b'.' | b'e' | b'E') = self.b.get(self.i) {
+                    self.i = start;
+                    let n = self.number()?;
+                    emit(key, Value::Num(n));
+                } else {
+                    emit(key, Value::Num(&self.s[start..self.i]));
+                }
+            }
+            _ => {
+                let v = self.rare_value(depth)?;
+                emit(key, v);
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::value`] out of line, for the kinds log lines seldom have.
+    #[inline(never)]
+    fn rare_value(&mut self, depth: usize) -> Res<Value<'a>> {
+        self.value(depth)
+    }
+
     /// At `[`: scans the elements, passing each to `f`.
     #[inline(never)]
     fn array(&mut self, depth: usize, f: &mut dyn FnMut(Value<'a>)) -> Res<()> {
@@ -415,8 +477,7 @@ impl<'a> Scanner<'a> {
                 }
             };
             self.ws();
-            let value = self.value(depth)?;
-            f(key, value);
+            self.value_with(depth, key, f)?;
             self.ws();
             match self.b.get(self.i) {
                 Some(b',') => self.i += 1,

@@ -9,7 +9,7 @@ use crate::config::EntityField;
 use crate::time::Nanos;
 
 use super::event::{Action, Event, RejectKind, Rejection};
-use super::json::{self, Key, Value};
+use super::json::{self, JsonStr, Key, Value};
 use super::mapping::{action_texts, find, Mapping, Slot};
 use super::url::host_of;
 
@@ -47,18 +47,93 @@ fn whole_number(text: &str) -> Option<u64> {
 
 #[derive(Default)]
 struct JsonlFields<'a> {
-    time: Option<Value<'a>>,
-    clientip: Option<Value<'a>>,
-    user: Option<Value<'a>>,
-    method: Option<Value<'a>>,
-    url: Option<Value<'a>>,
-    action: Option<Value<'a>>,
-    responsecode: Option<Value<'a>>,
-    requestsize: Option<Value<'a>>,
-    responsesize: Option<Value<'a>>,
-    useragent: Option<Value<'a>>,
-    category: Option<Value<'a>>,
+    time: Field<'a>,
+    clientip: Field<'a>,
+    user: Field<'a>,
+    method: Field<'a>,
+    url: Field<'a>,
+    action: Field<'a>,
+    responsecode: Field<'a>,
+    requestsize: Field<'a>,
+    responsesize: Field<'a>,
+    useragent: Field<'a>,
+    category: Field<'a>,
     duplicate: Option<&'static str>,
+}
+
+/// A field's value while its line is read: an `Option<Value>` kept as
+/// plain data. Stored as `Option<Value>`, each member's value was built in
+/// a temporary on the stack, written in parts and copied whole into its
+/// field: read back wider than written, a stalled store forward on every
+/// member. A kind and a text are written from registers.
+#[derive(Clone, Copy, Default)]
+struct Field<'a> {
+    text: &'a str,
+    kind: FieldKind,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum FieldKind {
+    #[default]
+    Absent,
+    Str,
+    EscapedStr,
+    Num,
+    True,
+    False,
+    Null,
+    Object,
+    Array,
+}
+
+impl<'a> Field<'a> {
+    #[inline(always)]
+    fn of(v: Value<'a>) -> Self {
+        let (kind, text) = match v {
+            Value::Str(s) if s.is_escaped() => (FieldKind::EscapedStr, s.raw()),
+            Value::Str(s) => (FieldKind::Str, s.raw()),
+            Value::Num(n) => (FieldKind::Num, n),
+            Value::Bool(true) => (FieldKind::True, ""),
+            Value::Bool(false) => (FieldKind::False, ""),
+            Value::Null => (FieldKind::Null, ""),
+            Value::Object(o) => (FieldKind::Object, o),
+            Value::Array(a) => (FieldKind::Array, a),
+        };
+        Field { text, kind }
+    }
+
+    #[inline(always)]
+    fn is_some(&self) -> bool {
+        self.kind != FieldKind::Absent
+    }
+
+    /// The value stored, if any.
+    #[inline(always)]
+    fn get(self) -> Option<Value<'a>> {
+        Some(match self.kind {
+            FieldKind::Absent => return None,
+            FieldKind::Str => Value::Str(JsonStr::from_raw(self.text, false)),
+            FieldKind::EscapedStr => Value::Str(JsonStr::from_raw(self.text, true)),
+            FieldKind::Num => Value::Num(self.text),
+            FieldKind::True => Value::Bool(true),
+            FieldKind::False => Value::Bool(false),
+            FieldKind::Null => Value::Null,
+            FieldKind::Object => Value::Object(self.text),
+            FieldKind::Array => Value::Array(self.text),
+        })
+    }
+}
+
+impl<'a> From<Option<Value<'a>>> for Field<'a> {
+    fn from(v: Option<Value<'a>>) -> Self {
+        v.map(Field::of).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Field<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 // The ids of the default schema's keys, as `known_key` returns them.
@@ -215,6 +290,16 @@ impl<'a> JsonlFields<'a> {
         self.set_known(id, value);
     }
 
+    /// A key `known_key` did not recognise (unknown, spaced or escaped).
+    /// Out of line, so that the common case stays small enough to inline.
+    #[inline(never)]
+    fn set_other(&mut self, key: JsonStr<'a>, value: Value<'a>) {
+        match key.decode() {
+            Cow::Borrowed(key) => self.set(key, value),
+            Cow::Owned(key) => self.set(&key, value),
+        }
+    }
+
     /// Inlined into the scanner's loop: called out of line, the value was
     /// passed through memory and read back wider than written (a stalled
     /// store forward per member).
@@ -237,7 +322,7 @@ impl<'a> JsonlFields<'a> {
             self.duplicate
                 .get_or_insert(KEY_NAMES[usize::from(id).min(KEY_NAMES.len() - 1)]);
         }
-        *slot = Some(value);
+        *slot = Field::of(value);
     }
 }
 
@@ -409,12 +494,12 @@ pub(crate) fn parse<'a>(
         responsecode: responsecode.1,
     };
     let f = JsonlFields {
-        time: time.0,
-        clientip: clientip.0,
-        user: user.0,
-        url: url.0,
-        responsecode: responsecode.0,
-        responsesize: bytes.0,
+        time: time.0.into(),
+        clientip: clientip.0.into(),
+        user: user.0.into(),
+        url: url.0.into(),
+        responsecode: responsecode.0.into(),
+        responsesize: bytes.0.into(),
         ..JsonlFields::default()
     };
     let mut event = build(f, &names, entity, clock, &|| {
@@ -470,10 +555,7 @@ fn parse_default<'a>(
     let mut f = JsonlFields::default();
     json::for_each_known_member(line, known_key, |k, v| match k {
         Key::Known(id) => f.set_known(id, v),
-        Key::Other(k) => match k.decode() {
-            Cow::Borrowed(key) => f.set(key, v),
-            Cow::Owned(key) => f.set(&key, v),
-        },
+        Key::Other(k) => f.set_other(k, v),
     })
     .map_err(invalid_json)?;
     if let Some(name) = f.duplicate {
@@ -482,7 +564,7 @@ fn parse_default<'a>(
             format!("field `{name}` appears more than once"),
         ));
     }
-    let action = f.action;
+    let action = f.action.get();
     build(
         f,
         &DEFAULT_NAMES,
@@ -509,26 +591,26 @@ fn build<'a>(
     clock: &Clock,
     action: &dyn Fn() -> Result<Action, Rejection>,
 ) -> Result<Event<'a>, Rejection> {
-    let time = event_time(f.time, &names.time, clock)?;
+    let time = event_time(f.time.get(), &names.time, clock)?;
 
-    let clientip = required_str(&names.clientip, f.clientip)?;
+    let clientip = required_str(&names.clientip, f.clientip.get())?;
     if clientip.parse::<IpAddr>().is_err() {
         return Err(not_an_ip(&names.clientip, &clientip));
     }
 
-    let url = required_str(&names.url, f.url)?;
+    let url = required_str(&names.url, f.url.get())?;
     let destination = host_of(&url).map_err(|why| invalid_url(&names.url, &url, why))?;
 
     let action = action()?;
 
-    let bytes = match f.responsesize {
+    let bytes = match f.responsesize.get() {
         None | Some(Value::Null) => return Err(missing(&names.bytes)),
         Some(v) => non_negative_int(&names.bytes, &v)?,
     };
-    if let Some(v) = f.requestsize.filter(|v| !matches!(v, Value::Null)) {
+    if let Some(v) = f.requestsize.get().filter(|v| !matches!(v, Value::Null)) {
         non_negative_int("requestsize", &v)?;
     }
-    let responsecode = match f.responsecode {
+    let responsecode = match f.responsecode.get() {
         None | Some(Value::Null) => None,
         Some(v) => {
             let code = non_negative_int(&names.responsecode, &v)?;
@@ -546,10 +628,10 @@ fn build<'a>(
         }
     };
 
-    let user = optional_str(&names.user, f.user)?;
-    optional_str("method", f.method)?;
-    optional_str("useragent", f.useragent)?;
-    optional_str("category", f.category)?;
+    let user = optional_str(&names.user, f.user.get())?;
+    optional_str("method", f.method.get())?;
+    optional_str("useragent", f.useragent.get())?;
+    optional_str("category", f.category.get())?;
 
     let entity_value = match entity {
         EntityField::Clientip => clientip.clone(),
