@@ -139,8 +139,9 @@ pub struct EventFacts<'a> {
     pub off_hours: bool,
     /// Local hour of day, 0–23.
     pub hour: u8,
-    /// The destination host (CSV: the resource).
-    pub host: &'a str,
+    /// The destination host (CSV: the resource), interned by the reader
+    /// so that equal hosts are usually one allocation ([`Hosts::get_mut`]).
+    pub host: &'a Arc<str>,
     pub input: u32,
     pub line: u64,
 }
@@ -215,7 +216,7 @@ impl EntityAccumulator {
                     denied: u64::from(denied),
                     bytes,
                 };
-                self.hosts.insert_new(host.into(), first);
+                self.hosts.insert_new(host.clone(), first);
             }
         }
         if let Some(h) = self.hours.get_mut(usize::from(hour)) {
@@ -330,13 +331,14 @@ mod tests {
             (1, false, 20, true, "b"),
             (2, true, 5, false, "a"),
         ];
+        let hosts: Vec<Arc<str>> = events.iter().map(|e| Arc::from(e.4)).collect();
         let fact = |(i, e): (usize, &(i64, bool, u64, bool, &'static str))| EventFacts {
             time: e.0,
             denied: e.1,
             bytes: e.2,
             off_hours: e.3,
             hour: e.0 as u8,
-            host: e.4,
+            host: &hosts[i],
             input: 0,
             line: i as u64 + 1,
         };
@@ -385,7 +387,7 @@ mod tests {
                     bytes,
                     off_hours: false,
                     hour: 0,
-                    host: "h",
+                    host: &Arc::from("h"),
                     input: 0,
                     line: line as u64,
                 },

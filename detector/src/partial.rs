@@ -111,6 +111,44 @@ pub(crate) struct Partial {
     pub fields_seen: u16,
     /// Bounded mode's window size, for merges (see [`TimesMode`]).
     pub window_after: Option<usize>,
+    /// Every destination host read so far, once: the entities' tallies
+    /// share these names ([`HostNames::intern`]).
+    pub host_names: HostNames,
+}
+
+/// The destination hosts a reader has seen, each allocated once. An event's
+/// host is looked up here, in a table small and hot in cache, and the
+/// entity's tally then finds it by pointer ([`crate::features::Hosts`]).
+/// Only a cache: the names are not sent with a partial, and a merged
+/// partial's names still match by text.
+#[derive(Debug, Default)]
+pub(crate) struct HostNames {
+    names: Vec<Arc<str>>,
+    /// Where each name is in `names`: found by one lookup, and the name
+    /// then borrowed from `names`, not from the map being inserted into.
+    index: FxHashMap<Arc<str>, usize>,
+}
+
+impl HostNames {
+    /// The stored name equal to `host`, stored now if new.
+    #[inline]
+    pub fn intern(&mut self, host: &str) -> &Arc<str> {
+        if let Some(&i) = self.index.get(host) {
+            return &self.names[i];
+        }
+        let i = self.names.len();
+        self.names.push(Arc::from(host));
+        self.index.insert(self.names[i].clone(), i);
+        &self.names[i]
+    }
+}
+
+impl crate::wire::Wire for HostNames {
+    fn encode(&self, _: &mut Vec<u8>) {}
+
+    fn decode(_: &mut crate::wire::Reader<'_>) -> Result<Self, String> {
+        Ok(HostNames::default())
+    }
 }
 
 wire_struct!(LineError {
@@ -151,6 +189,7 @@ wire_struct!(Partial {
     rows,
     fields_seen,
     window_after,
+    host_names,
 });
 
 impl Partial {
@@ -243,7 +282,7 @@ impl Partial {
                     bytes: ev.bytes,
                     off_hours: off,
                     hour: (sod / 3600) as u8,
-                    host: &ev.destination,
+                    host: self.host_names.intern(&ev.destination),
                     input: self.input,
                     line: line_no,
                 };
@@ -405,5 +444,22 @@ impl Partial {
         }
         self.rows.extend(other.rows);
         self.fields_seen |= other.fields_seen;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_host_name_is_stored_once() {
+        let mut names = HostNames::default();
+        let a = names.intern("a.example").clone();
+        let b = names.intern("b.example").clone();
+        assert!(Arc::ptr_eq(&a, names.intern("a.example")));
+        assert!(Arc::ptr_eq(&b, names.intern(&String::from("b.example"))));
+        assert!(!Arc::ptr_eq(&a, &b));
+        assert_eq!((&*a, &*b), ("a.example", "b.example"));
+        assert_eq!(names.names.len(), 2);
     }
 }

@@ -88,7 +88,7 @@ proptest! {
                 bytes: e.2 % 7,
                 off_hours: e.3,
                 hour: e.4,
-                host: &format!("h{}", e.4),
+                host: &std::sync::Arc::from(format!("h{}", e.4)),
                 input: (i % 2) as u32,
                 line: i as u64,
             }, None);
