@@ -19,11 +19,14 @@ use std::sync::mpsc;
 use detector::{split_head, Analyzer, Config, Error, Slice};
 
 /// What is read at a time where the reading thread also parses (a slice,
-/// or the CLI's one thread): 256 KiB, reused, is still in the core's cache
-/// when parsed. Measured on 1M events: 2 threads in slices 0.33 s with a
-/// fresh 4 MiB buffer per read, 0.315 s with this; 64 KiB and 1 MiB were
-/// slower.
-const HOT_READ: usize = 256 << 10;
+/// or the CLI's one thread), through one reused buffer that is still in the
+/// core's cache when parsed. 64 KiB: on 1M events with one thread, the
+/// kernel's copy into a 256 KiB buffer took 0.17–0.31 s of system time and
+/// into a 64 KiB one 0.05–0.10 s (wall 1.04–1.38 s against 0.97–1.19 s,
+/// six runs each, alternating); two threads in slices were no slower
+/// (0.52–0.55 s against 0.57–0.62 s). An earlier measurement had 256 KiB
+/// ahead of a fresh 4 MiB buffer per read (0.315 against 0.33 s).
+const HOT_READ: usize = 64 << 10;
 
 /// Slices per thread: enough that a thread slowed by the rest of the
 /// machine takes fewer.
