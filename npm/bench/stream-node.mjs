@@ -1,6 +1,7 @@
 // One timed run of the npm package in Node on a file of any size, for
 // scripts/bench.sh: the file is read from disk in 64 KiB pieces (the CLI's
-// read size where it parses, and `createReadStream`'s default) into an `Analyzer` with `logs: 'none'` and bounded event times
+// read size where it parses, and `createReadStream`'s default) into an
+// `Analyzer` with `logs: 'none'` and bounded event times
 // (`boundTimes`: a file can be read again, so memory stays bounded by
 // entities, not by the file; a second pass if finishBounded asks for it, as
 // signaltrace/worker and the CLI do). Prints one JSON line:
