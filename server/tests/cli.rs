@@ -5,6 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
+use common::TempDir;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_signaltrace"))
 }
@@ -15,29 +19,9 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A test's own directory under the temporary one, removed when the test
-/// ends (pass or fail), so that runs leave nothing behind.
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = PathBuf;
-
-    fn deref(&self) -> &PathBuf {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn scratch(tag: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("signaltrace-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Scratch(dir)
+/// A test's own directory, removed when the test ends (pass or fail).
+fn scratch(tag: &str) -> TempDir {
+    TempDir::new(&format!("cli-{tag}"))
 }
 
 fn run(args: &[&str]) -> Output {
