@@ -317,6 +317,20 @@ impl<'a> Scanner<'a> {
         Ok(&self.s[start..self.i])
     }
 
+    /// At a digit 1–9: a whole number without sign, fraction or exponent
+    /// (byte counts, status codes) is read here, inline; anything else
+    /// starts over in [`Self::number`].
+    #[inline(always)]
+    fn positive_number(&mut self) -> Res<&'a str> {
+        let start = self.i;
+        self.digits();
+        if let Some(b'.' | b'e' | b'E') = self.b.get(self.i) {
+            self.i = start;
+            return self.number();
+        }
+        Ok(&self.s[start..self.i])
+    }
+
     fn literal(&mut self, word: &'static [u8]) -> Res<()> {
         if self.b.get(self.i..self.i + word.len()) == Some(word) {
             self.i += word.len();
@@ -330,18 +344,7 @@ impl<'a> Scanner<'a> {
     fn value(&mut self, depth: usize) -> Res<Value<'a>> {
         match self.b.get(self.i) {
             Some(b'"') => self.string().map(Value::Str),
-            Some(b'1'..=b'9') => {
-                // A whole number without sign, fraction or exponent (byte
-                // counts, status codes) is read here, inline; anything
-                // else starts over in `number`.
-                let start = self.i;
-                self.digits();
-                if let Some(b'.' | b'e' | b'E') = self.b.get(self.i) {
-                    self.i = start;
-                    return self.number().map(Value::Num);
-                }
-                Ok(Value::Num(&self.s[start..self.i]))
-            }
+            Some(b'1'..=b'9') => self.positive_number().map(Value::Num),
             Some(b'-' | b'0') => self.number().map(Value::Num),
             Some(b't') => self.literal(b"true").map(|_| Value::Bool(true)),
             Some(b'f') => self.literal(b"false").map(|_| Value::Bool(false)),
@@ -380,16 +383,8 @@ impl<'a> Scanner<'a> {
                 emit(key, Value::Str(s));
             }
             Some(b'1'..=b'9') => {
-                // As in `value`: a whole number is read here, inline.
-                let start = self.i;
-                self.digits();
-                if let Some(b'.' | b'e' | b'E') = self.b.get(self.i) {
-                    self.i = start;
-                    let n = self.number()?;
-                    emit(key, Value::Num(n));
-                } else {
-                    emit(key, Value::Num(&self.s[start..self.i]));
-                }
+                let n = self.positive_number()?;
+                emit(key, Value::Num(n));
             }
             _ => {
                 let v = self.rare_value(depth)?;
