@@ -659,45 +659,63 @@ fn uploads_read_again_give_the_cli_report() {
             "{query}, two parts"
         );
     }
-    // The server's spool files: signaltrace-upload-PID-N in the temporary directory.
-    let spools = || {
+    // The server's spool files: signaltrace-upload-PID-N in the temporary
+    // directory, named only between their creation and their removal a
+    // moment later; the server keeps the open file.
+    let prefix = std::env::temp_dir().join(format!("signaltrace-upload-{}-", server.pid()));
+    let named_spools = || {
         std::fs::read_dir(std::env::temp_dir())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with(&format!("signaltrace-upload-{}-", server.pid()))
-            })
             .map(|e| e.path())
+            .filter(|p| p.to_string_lossy().starts_with(&*prefix.to_string_lossy()))
             .collect::<Vec<_>>()
     };
-    // While a slow upload is being received, its spool is this user's only.
-    #[cfg(unix)]
+    // While a slow upload is being received, its spool is an open file
+    // without a name (a crash or a SIGKILL cannot leave the upload on
+    // disk), readable by this user only.
+    #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::PermissionsExt;
+        let open_spools = || {
+            std::fs::read_dir(format!("/proc/{}/fd", server.pid()))
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let target = std::fs::read_link(e.path()).ok()?;
+                    let target = target.to_string_lossy();
+                    target
+                        .starts_with(&*prefix.to_string_lossy())
+                        .then(|| (e.path(), target.into_owned()))
+                })
+                .collect::<Vec<_>>()
+        };
         let slow =
             server.stalled_upload(&token, &[Part::file("reversed.jsonl", reversed.as_bytes())]);
         let deadline = Instant::now() + Duration::from_secs(10);
-        let spool = loop {
-            if let Some(p) = spools().pop() {
-                break p;
+        let (fd, target) = loop {
+            if let Some(open) = open_spools().pop() {
+                break open;
             }
-            assert!(Instant::now() < deadline, "no spool file appeared");
+            assert!(Instant::now() < deadline, "no spool file opened");
             std::thread::sleep(Duration::from_millis(20));
         };
-        let mode = std::fs::metadata(&spool).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "{}", spool.display());
+        assert!(target.ends_with(" (deleted)"), "{target}");
+        assert_eq!(named_spools(), Vec::<std::path::PathBuf>::new());
+        let mode = std::fs::metadata(&fd).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{target}");
         slow.shutdown(Shutdown::Both).unwrap();
+        // The abandoned upload's spool is closed once the server has
+        // noticed the close.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !open_spools().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(open_spools(), Vec::new(), "spool files still open");
     }
-    // Nothing is left behind in the temporary directory, the abandoned
-    // upload's spool included once the server has noticed the close.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !spools().is_empty() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // Nothing is left behind in the temporary directory.
     assert_eq!(
-        spools(),
+        named_spools(),
         Vec::<std::path::PathBuf>::new(),
         "spool files left"
     );

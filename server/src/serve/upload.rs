@@ -336,10 +336,12 @@ async fn feed(
     Ok(true)
 }
 
-/// An upload as received, in a temporary file removed on drop: its bytes
-/// and where each further input (`file` part) starts.
+/// An upload as received, in a temporary file that has no name: it is
+/// removed from the directory as soon as it is created, so the uploaded log
+/// is gone with the open file however the request or the server ends (a
+/// crash or a SIGKILL included); its bytes and where each further input
+/// (`file` part) starts.
 struct Spool {
-    path: std::path::PathBuf,
     file: std::io::BufWriter<std::fs::File>,
     written: u64,
     /// (offset, name) of each input after the first.
@@ -356,13 +358,15 @@ impl Spool {
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
+        options.read(true).write(true).create_new(true);
         // Uploaded logs are sensitive: readable by this server's user only.
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(&path)?;
+        // The open file stays readable and writable; where a file cannot be
+        // removed while open, there is no spool (one pass keeps every row).
+        std::fs::remove_file(&path)?;
         Ok(Spool {
-            path,
             file: std::io::BufWriter::with_capacity(BLOCK_BYTES, file),
             written: 0,
             inputs: Vec::new(),
@@ -380,11 +384,13 @@ impl Spool {
         self.inputs.push((self.written, name));
     }
 
-    /// Feeds the spooled upload to `analyzer` again, input by input.
+    /// Feeds the spooled upload to `analyzer` again, input by input (after
+    /// [`Self::flush`]).
     fn replay(&self, analyzer: &mut Analyzer) -> Result<(), ApiError> {
-        use std::io::Read;
+        use std::io::{Read, Seek};
         let io = |e: std::io::Error| ApiError::Internal(format!("reading the upload again: {e}"));
-        let mut file = std::fs::File::open(&self.path).map_err(io)?;
+        let mut file: &std::fs::File = self.file.get_ref();
+        file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
         let mut at = 0u64;
         let mut next = self.inputs.iter().peekable();
         loop {
@@ -406,11 +412,5 @@ impl Spool {
     fn flush(&mut self) -> std::io::Result<()> {
         use std::io::Write;
         self.file.flush()
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
     }
 }
