@@ -8,6 +8,7 @@
 // {"seconds", "events"}; scripts/bench.sh measures the process's peak RSS.
 //
 //   node npm/bench/stream-node.mjs FILE
+//   PKG=DIR node npm/bench/stream-node.mjs FILE   another build of npm/pkg (A/B runs)
 import { openSync, readSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +18,7 @@ if (!file) {
   console.error('usage: node npm/bench/stream-node.mjs FILE');
   process.exit(2);
 }
-const { Analyzer } = await import(`${root}npm/pkg/node.js`);
+const { Analyzer } = await import(`${process.env.PKG ?? `${root}npm/pkg`}/node.js`);
 // 64 KiB: each piece is still in the cache when copied into WebAssembly
 // memory; in 4 MiB pieces the 1M-event file took 1.52–2.34 s against
 // 1.40–2.09 s (five runs each, alternating; docs/PERFORMANCE.md).

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { CHROMIUM_ARGS, serveStatic } from '../test/helpers.mjs';
+import { machineCpu } from './machine-cpu.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const file = process.argv[2];
@@ -35,6 +36,7 @@ try {
   page.on('worker', () => {
     started += 1;
   });
+  const cpu = machineCpu();
   const out = await page.evaluate(async ([origin, workers]) => {
     const { analyzeFile } = await import(`${origin}/pkg/worker.js`);
     const [input] = document.getElementById('input').files;
@@ -44,6 +46,7 @@ try {
     return { seconds: (performance.now() - start) / 1000, events: report.total_logs, wasm_memory: memory };
   }, [server.url, workers]);
   out.workers = started;
+  out.machine_cpu = cpu === null ? null : Number((machineCpu() - cpu).toFixed(2));
   console.log(JSON.stringify(out));
 } finally {
   await browser.close();
