@@ -293,7 +293,7 @@ fn timeline(p: &SectionProps) -> Html {
             let bars = c.bars.iter().map(|(x, y, w, h)| html! {
                 <rect class="bar" x={format!("{x:.2}")} y={format!("{y:.2}")} width={format!("{w:.2}")} height={format!("{h:.2}")} />
             });
-            let per = if r.activity.bucket_seconds % 3600 == 0 {
+            let per = if r.activity.bucket_seconds.is_multiple_of(3600) {
                 format!("{} h", r.activity.bucket_seconds / 3600)
             } else {
                 format!("{} min", r.activity.bucket_seconds / 60)
