@@ -363,9 +363,14 @@ impl Spool {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(&path)?;
-        // The open file stays readable and writable; where a file cannot be
-        // removed while open, there is no spool (one pass keeps every row).
-        std::fs::remove_file(&path)?;
+        // The open file stays readable and writable. Where a file cannot be
+        // removed while open, it is closed and removed, and there is no
+        // spool (one pass keeps every row).
+        if let Err(e) = std::fs::remove_file(&path) {
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
         Ok(Spool {
             file: std::io::BufWriter::with_capacity(BLOCK_BYTES, file),
             written: 0,
