@@ -623,8 +623,7 @@ fn uploads_read_again_give_the_cli_report() {
     let mut lines: Vec<&str> = text.lines().collect();
     lines.reverse();
     let reversed = lines.join("\n") + "\n";
-    let dir = std::env::temp_dir().join(format!("st-reversed-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("reversed");
     let path = dir.join("reversed.jsonl");
     std::fs::write(&path, &reversed).unwrap();
     let cut = reversed.len() / 2;
@@ -719,5 +718,4 @@ fn uploads_read_again_give_the_cli_report() {
         Vec::<std::path::PathBuf>::new(),
         "spool files left"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
