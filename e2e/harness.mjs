@@ -24,8 +24,9 @@ export const SAMPLES = [
   'insider_sample.csv',
 ];
 
-// Flags measured to work here (TOOLCHAIN.md): no sandbox, no GPU, and no
-// background networking, which would flood the closed network.
+// Flags measured to work on a closed machine, run as root: no sandbox, no
+// GPU, and no background networking, which would flood the closed network
+// with connection attempts.
 const CHROMIUM_FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',

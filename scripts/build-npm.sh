@@ -9,7 +9,8 @@
 # wasm32-unknown-unknown with the size-tuned `wasm-npm` profile (the native
 # release profile is untouched) → wasm-bindgen --target web (one ES module
 # that works in Node and in browsers; npm/entry/ adds the two entry points)
-# → wasm-opt from npm's binaryen 132 (never Debian's: see TOOLCHAIN.md) →
+# → wasm-opt from npm's binaryen 132 (never Debian's wasm-opt 108: it breaks
+# Yew bundles and let wasm-pack produce a package that crashed on import) →
 # npm/pkg/ with the hand-written entries and types of npm/entry/, the .wasm
 # inlined for signaltrace/inline, and a package.json whose version and license come from Cargo.
 set -euo pipefail

@@ -3,7 +3,7 @@
 # a warm run checks versions and returns in about a second.
 #   - rustup target wasm32-unknown-unknown
 #   - wasm-bindgen-cli 0.2.130 (must equal the wasm-bindgen crate; no --locked,
-#     its lockfile pins a crate the registry lacks — see TOOLCHAIN.md), built
+#     its lockfile pins a crate version the registry here lacks), built
 #     with a quick release profile: a build tool's own speed hardly matters,
 #     its install time is a newcomer's first wait
 #   - npm deps of e2e/ (playwright-core, axe-core, binaryen@132.0.0 for wasm-opt,

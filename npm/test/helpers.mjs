@@ -105,7 +105,7 @@ export function prng(seed) {
   };
 }
 
-/** TOOLCHAIN.md's Chromium flags: no sandbox as root, no background traffic. */
+/** Chromium flags for a closed machine: no sandbox as root, no background traffic. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
