@@ -16,7 +16,7 @@
 // the others in file order, each read by an Analyzer of its own made with
 // `sliceOf`, and what each adds up to (`finishSlice`) is merged here in file
 // order (`mergeSlice`): the report is the one reading it whole gives. Every
-// pass is split the same way.
+// pass is split the same way, unless this worker went on alone (below).
 import { Analyzer, init, splitHead } from './web.js';
 import { memoryBytes } from './core.js';
 
@@ -28,9 +28,10 @@ const SLICES_PER_WORKER = 4;
 // is merged here: for each entity that costs about as much as reading a few
 // lines. When the first slice brings thousands of entities, more than one
 // for every four lines (a million client IPs with a request each), merging
-// the others would cost more than reading them, so this worker reads the
-// rest itself, in file order, after merging the slices helpers have already
-// taken. The report is the same either way.
+// the others would cost more than reading them: the helpers are stopped,
+// what they have read is dropped, and this worker reads every other slice
+// itself, in file order, on this pass and any later one. The report is the
+// same either way.
 const ALONE_ENTITIES = 4096;
 const ALONE_LINES_PER_ENTITY = 4;
 
@@ -201,31 +202,37 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
       self.postMessage({ type: 'helpers', count: reading - 1 });
     }
     const helperMemory = [];
+    // Set when this worker has gone on alone: no helper reads any more.
+    let helpersStopped = false;
     let pass = 0;
     // One analysis of every file; `exact`: the entities whose times are kept
     // whole (null: every entity's), `rowsFor`: whose rows are kept.
     const analyze = async (opts, exact, rowsFor) => {
       pass += 1;
       const analyzer = analyzerFor({ options: opts, exact, rowsFor });
+      // This pass's slices, unless the helpers were stopped on an earlier pass.
+      const slices = helpersStopped ? null : split;
       // The workers reading in this pass (1 once this one reads on alone).
-      let readers = reading;
+      let readers = slices ? reading : 1;
       // Bytes and lines read of the slices not merged yet, by slice.
       const unmerged = new Map();
+      // The most bytes and lines shown so far: progress never goes back,
+      // not even when the helpers' unmerged slices are dropped.
+      let shown = { bytes: 0, lines: 0 };
       try {
         const sum = (values, key) => [...values].reduce((n, v) => n + (key ? v[key] : v), 0);
         const memory = () => memoryBytes() + sum(helperMemory);
-        const progress = (finished) => self.postMessage({
-          type: 'progress',
-          bytes: analyzer.bytesSeen + sum(unmerged.values(), 'bytes'),
-          lines: analyzer.linesSeen + sum(unmerged.values(), 'lines'),
-          total,
-          memory: memory(),
-          workers: readers,
-          finished,
-          pass,
-        });
-        if (split) {
-          const { head, bounds } = split;
+        const progress = (finished) => {
+          shown = {
+            bytes: Math.max(shown.bytes, analyzer.bytesSeen + sum(unmerged.values(), 'bytes')),
+            lines: Math.max(shown.lines, analyzer.linesSeen + sum(unmerged.values(), 'lines')),
+          };
+          self.postMessage({
+            type: 'progress', ...shown, total, memory: memory(), workers: readers, finished, pass,
+          });
+        };
+        if (slices) {
+          const { head, bounds } = slices;
           const [file] = files;
           const count = bounds.length - 1;
           const done = Array.from({ length: count }, deferred);
@@ -241,10 +248,13 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
               taken += 1;
               try {
                 const slice = await sliceOn(port, job(i), (p) => {
+                  if (alone) return;
                   if (p.bytes !== undefined) unmerged.set(i, p);
                   helperMemory[h] = p.memory;
                   progress(false);
                 });
+                // A slice that arrives after this worker went on alone is dropped.
+                if (alone) return;
                 ready.set(i, slice);
                 done[i].resolve();
               } catch (e) {
@@ -266,24 +276,31 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
           await read(analyzer, file, 0, bounds[1], chunkSize, () => progress(false));
           const entities = analyzer.entitiesSeen;
           alone = entities >= ALONE_ENTITIES && entities * ALONE_LINES_PER_ENTITY > analyzer.linesSeen;
-          if (alone) readers = 1;
-          // Then this worker takes slices like a helper, merging as it goes.
-          for (let i = taken; i < count; i = taken) {
-            taken += 1;
-            if (alone) {
-              // The slices before this one first: file order.
-              for (; merged < i; mergeReady()) await done[merged].promise;
+          if (alone) {
+            // Stopped, the helpers free their cores (for the browser's
+            // reading of the file) and their memory; what they read is
+            // dropped, and this worker reads every other slice on.
+            helpersStopped = true;
+            readers = 1;
+            taken = count;
+            ready.clear();
+            unmerged.clear();
+            self.postMessage({ type: 'helpers-stop' });
+            for (let i = 1; i < count; i += 1) {
               await read(analyzer, file, bounds[i], bounds[i + 1], chunkSize, () => progress(false));
-              merged = i + 1;
-              continue;
             }
-            ready.set(i, await readSlice(job(i), (a) => {
-              unmerged.set(i, { bytes: a.bytesSeen, lines: a.linesSeen });
-              progress(false);
-            }));
-            mergeReady();
+          } else {
+            // Then this worker takes slices like a helper, merging as it goes.
+            for (let i = taken; i < count; i = taken) {
+              taken += 1;
+              ready.set(i, await readSlice(job(i), (a) => {
+                unmerged.set(i, { bytes: a.bytesSeen, lines: a.linesSeen });
+                progress(false);
+              }));
+              mergeReady();
+            }
+            for (; merged < count; mergeReady()) await done[merged].promise;
           }
-          for (; merged < count; mergeReady()) await done[merged].promise;
         } else {
           for (const [i, file] of files.entries()) {
             // Each further file is the next input of one analysis (rotated parts).

@@ -61,6 +61,11 @@ export function analyzeFile(file, options, {
           ports.push(channel.port2);
         }
         if (!stopped) worker.postMessage({ type: 'helpers', ports }, ports);
+      } else if (data.type === 'helpers-stop') {
+        // The worker reads on alone (a file of many entities): the helpers
+        // and whatever they were reading are not needed any more.
+        for (const h of helpers) h.terminate();
+        helpers.length = 0;
       } else if (data.type === 'progress') {
         onProgress?.({
           bytes: data.bytes, lines: data.lines, total: data.total, memory: data.memory, workers: data.workers, finished: data.finished, pass: data.pass,

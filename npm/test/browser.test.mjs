@@ -235,23 +235,48 @@ test('signaltrace/worker: a file with an entity on most lines is read on by one 
     const options = { filename: 'ips.jsonl', logs: 'anomalous' };
     let started = 0;
     const workers = [];
+    // Each worker's termination, with the pass the progress was at then.
+    const terminated = [];
+    const bytes = new Map();
+    let pass = 0;
     const report = await analyzeFile(new File([body], options.filename), options, {
       workers: 3,
       minSlice: 512 * 1024,
       chunkSize: 256 * 1024,
       worker: () => {
         started += 1;
-        return new Worker('/pkg/worker-thread.js', { type: 'module' });
+        const worker = new Worker('/pkg/worker-thread.js', { type: 'module' });
+        const n = started;
+        const terminate = worker.terminate.bind(worker);
+        worker.terminate = () => {
+          terminated.push({ n, pass });
+          terminate();
+        };
+        return worker;
       },
-      onProgress: (p) => workers.push(p.workers),
+      onProgress: (p) => {
+        workers.push(p.workers);
+        pass = p.pass;
+        bytes.set(p.pass, [...(bytes.get(p.pass) ?? []), p.bytes]);
+      },
     });
-    return { size: body.length, started, workers, split: JSON.stringify(report), whole: JSON.stringify(analyze(body, options)) };
+    return {
+      size: body.length, started, workers, terminated, bytes: [...bytes.entries()], split: JSON.stringify(report), whole: JSON.stringify(analyze(body, options)),
+    };
   });
   assert.ok(out.size > 12 * 512 * 1024, 'big enough for twelve slices');
   assert.equal(canonical(JSON.parse(out.split)), canonical(JSON.parse(out.whole)));
   assert.ok(JSON.parse(out.split).anomaly_count > 0, 'the denied IPs are anomalies, their rows kept');
   assert.equal(out.started, 3, 'the helpers were started (and may have read a slice)');
   assert.equal(out.workers.at(-1), 1, 'the progress says one worker read on');
+  // The helpers are stopped as soon as the first worker goes on alone (in
+  // the first pass, not at the end), and the second pass has none.
+  assert.deepEqual(out.terminated.filter((t) => t.n > 1), [{ n: 2, pass: 1 }, { n: 3, pass: 1 }]);
+  assert.deepEqual(out.bytes.map(([p]) => p), [1, 2]);
+  for (const [p, seen] of out.bytes) {
+    assert.ok(seen.every((b, i) => i === 0 || b >= seen[i - 1]), `pass ${p}: progress never goes back`);
+    assert.equal(seen.at(-1), out.size, `pass ${p}: every byte read`);
+  }
 });
 
 test('signaltrace/worker: an AbortSignal cancels, errors are the detector messages', async (t) => {
