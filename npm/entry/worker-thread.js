@@ -202,7 +202,8 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
       self.postMessage({ type: 'helpers', count: reading - 1 });
     }
     const helperMemory = [];
-    // Set when this worker has gone on alone: no helper reads any more.
+    // Set when this worker goes on alone: the helpers are stopped, and no
+    // slice of theirs is used from then on.
     let helpersStopped = false;
     let pass = 0;
     // One analysis of every file; `exact`: the entities whose times are kept
@@ -240,21 +241,19 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
           const ready = new Map();
           // Slice 0 is this worker's; the rest go out in file order.
           let taken = 1;
-          // Whether this worker reads the rest itself (no more merging).
-          let alone = false;
           const job = (i) => ({ file, start: bounds[i], end: bounds[i + 1], head, options: opts, exact, rowsFor, chunkSize });
           helpers.then((ports) => ports.forEach(async (port, h) => {
-            for (let i = taken; i < count && !alone; i = taken) {
+            for (let i = taken; i < count && !helpersStopped; i = taken) {
               taken += 1;
               try {
                 const slice = await sliceOn(port, job(i), (p) => {
-                  if (alone) return;
+                  if (helpersStopped) return;
                   if (p.bytes !== undefined) unmerged.set(i, p);
                   helperMemory[h] = p.memory;
                   progress(false);
                 });
                 // A slice that arrives after this worker went on alone is dropped.
-                if (alone) return;
+                if (helpersStopped) return;
                 ready.set(i, slice);
                 done[i].resolve();
               } catch (e) {
@@ -275,20 +274,16 @@ async function analyzeJob({ files, options, chunkSize, wasm, workers = 1, minSli
           };
           await read(analyzer, file, 0, bounds[1], chunkSize, () => progress(false));
           const entities = analyzer.entitiesSeen;
-          alone = entities >= ALONE_ENTITIES && entities * ALONE_LINES_PER_ENTITY > analyzer.linesSeen;
-          if (alone) {
+          helpersStopped = entities >= ALONE_ENTITIES && entities * ALONE_LINES_PER_ENTITY > analyzer.linesSeen;
+          if (helpersStopped) {
             // Stopped, the helpers free their cores (for the browser's
             // reading of the file) and their memory; what they read is
-            // dropped, and this worker reads every other slice on.
-            helpersStopped = true;
+            // dropped, and this worker reads the rest of the file on.
             readers = 1;
-            taken = count;
             ready.clear();
             unmerged.clear();
             self.postMessage({ type: 'helpers-stop' });
-            for (let i = 1; i < count; i += 1) {
-              await read(analyzer, file, bounds[i], bounds[i + 1], chunkSize, () => progress(false));
-            }
+            await read(analyzer, file, bounds[1], file.size, chunkSize, () => progress(false));
           } else {
             // Then this worker takes slices like a helper, merging as it goes.
             for (let i = taken; i < count; i = taken) {
